@@ -1,0 +1,232 @@
+"""Commands the application accepts: plain typed values, the same for the API, the CLI and imports.
+
+The API's pydantic schemas carry the same field names, so a validated request body turns into a
+command with ``Collect(**body.model_dump())``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: an organisation, a role, and the (public) id of the token used."""
+
+    organisation_id: UUID
+    role: str
+    token_id: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """An idempotency key (or client event id), scoped to the caller's organisation."""
+
+    key: str
+    scope: UUID
+
+
+@dataclass(frozen=True)
+class RegisterOrganisation:
+    name: str
+    kinds: list[str]
+    siret: str | None = None
+    id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class RegisterSite:
+    organisation_id: UUID
+    name: str
+    kind: str
+    commune_insee: str | None = None
+    country: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class DefineTerritory:
+    name: str
+    communes_insee: list[str]
+
+
+@dataclass(frozen=True)
+class IssueToken:
+    organisation_id: UUID
+    role: str
+
+
+@dataclass(frozen=True)
+class Collect:
+    material: str
+    mass_kg: Decimal
+    site_id: UUID
+    occurred_at: datetime
+    label_code: str | None = None
+    weight_method: str = "measured"
+    moisture_pct: Decimal | None = None
+    source_commune_insee: str | None = None
+    id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Weigh:
+    mass_kg: Decimal
+    occurred_at: datetime
+    weight_method: str = "measured"
+    ticket_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Label:
+    label_code: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    to_site_id: UUID
+    occurred_at: datetime
+    carrier: str | None = None
+    distance_km: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Receive:
+    occurred_at: datetime
+    mass_kg: Decimal | None = None
+    site_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    country: str
+
+
+@dataclass(frozen=True)
+class Valorise:
+    route: str
+    occurred_at: datetime
+    mass_kg: Decimal | None = None
+    outlet_site_id: UUID | None = None
+    outlet: Outlet | None = None
+    certificate_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Correct:
+    corrects_version: int
+    reason: str
+    mass_kg: Decimal | None = None
+    material: str | None = None
+    occurred_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TransformInput:
+    batch_id: UUID
+
+
+@dataclass(frozen=True)
+class TransformOutput:
+    material: str
+    mass_kg: Decimal
+    label_code: str | None = None
+    batch_id: UUID | None = None
+    moisture_pct: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Transform:
+    process: str
+    site_id: UUID
+    occurred_at: datetime
+    inputs: list[TransformInput]
+    outputs: list[TransformOutput]
+    loss_kg: Decimal | None = None
+    id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class LogWork:
+    site_id: UUID
+    worker_ref: str
+    contract: str
+    activity: str
+    hours: Decimal
+    date: date
+    id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class CorrectWorkLog:
+    reason: str
+    hours: Decimal | None = None
+    contract: str | None = None
+    activity: str | None = None
+    worker_ref: str | None = None
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class DefineMaterial:
+    code: str
+    filiere: str
+    route: str | None
+    lhv_dry_mj_per_kg: Decimal
+    default_moisture_pct: Decimal
+    name_fr: str = ""
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a command wrote: enough to render the same response again."""
+
+    kind: str
+    id: str
+    version: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of a command: what it wrote, and whether it was a repeat."""
+
+    ref: Ref
+    status: int = 201
+    duplicate: bool = False
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def digest(op: str, command: Any, target: UUID | None = None) -> str:
+    """A stable digest of a command's content, to tell a repeat from a different request."""
+    body = _plain(asdict(command)) if command is not None else None
+    text = json.dumps([op, str(target) if target else None, body], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()

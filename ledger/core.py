@@ -1,0 +1,331 @@
+"""The ledger's application core: infrastructure, units of work, idempotency, look-ups, access.
+
+Command handlers (``ledger.handlers``) and queries (``ledger.queries``) build on this class; the
+``Ledger`` application in ``ledger.application`` puts them together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import Environment
+
+from ledger.commands import Actor, Idempotency, Outcome, Ref, digest
+from ledger.domain.batch import Batch, BatchState
+from ledger.domain.catalogue import Catalogue, Material, MaterialCatalogue, default_materials
+from ledger.domain.errors import (
+    BatchNotFound,
+    ConcurrentChange,
+    OrganisationNotAllowed,
+    RoleNotAllowed,
+    UnknownOrganisation,
+    UnknownSite,
+)
+from ledger.domain.indexes import IdempotencyRecord
+from ledger.domain.quantities import check_occurred_at
+from ledger.domain.registry import (
+    SYSTEM_ORGANISATION_ID,
+    Directory,
+    Organisation,
+    Site,
+    Territory,
+)
+from ledger.settings import Settings
+from ledger.store import EventLog
+
+A = TypeVar("A", bound=Aggregate)
+PARIS = ZoneInfo("Europe/Paris")
+Action = Callable[["UnitOfWork", str], Outcome]
+
+
+def utc_now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+class UnitOfWork:
+    """Aggregates read and changed by one command (or one chunk of an import), saved at once."""
+
+    def __init__(self, ledger: LedgerCore) -> None:
+        self.ledger = ledger
+        self.aggregates: dict[UUID, Aggregate] = {}
+        self.absent: set[UUID] = set()
+
+    def get(self, aggregate_id: UUID, cls: type[A]) -> A | None:
+        """The aggregate with this id if it exists and is a ``cls``, else None."""
+        aggregate = self.aggregates.get(aggregate_id)
+        if aggregate is None and aggregate_id not in self.absent:
+            try:
+                aggregate = self.ledger.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                self.absent.add(aggregate_id)
+                return None
+            self.aggregates[aggregate_id] = aggregate
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """Whether any aggregate has this id (of whatever type)."""
+        return self.get(aggregate_id, Aggregate) is not None
+
+    def prefetch_absent(self, aggregate_ids: list[UUID]) -> None:
+        """Learn in one query which of these ids are free, sparing one read each."""
+        unknown = [i for i in aggregate_ids if i not in self.aggregates and i not in self.absent]
+        if unknown:
+            self.absent.update(set(unknown) - self.ledger.event_log.existing(unknown))
+
+    def add(self, aggregate: Aggregate) -> None:
+        self.aggregates[aggregate.id] = aggregate
+        self.absent.discard(aggregate.id)
+
+    def mark(self) -> tuple[int, int]:
+        """A fingerprint of pending changes: a failed command must leave it unchanged."""
+        pending = sum(len(a.pending_events) for a in self.aggregates.values())
+        return (len([a for a in self.aggregates.values() if a.pending_events]), pending)
+
+    def commit(self) -> int:
+        """Save every pending event in one transaction; returns how many were saved."""
+        changed = [a for a in self.aggregates.values() if a.pending_events]
+        count = sum(len(a.pending_events) for a in changed)
+        if changed:
+            if self.ledger.before_commit is not None:
+                self.ledger.before_commit()
+            self.ledger.save(*changed)
+        return count
+
+
+class LedgerCore(Application[UUID]):
+    """Infrastructure and shared rules of the ledger application."""
+
+    name = "Ledger"
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.before_commit: Callable[[], None] | None = None  # a seam for concurrency tests
+        super().__init__(env=settings.eventsourcing_env())
+        self.event_log = EventLog(self.recorder, settings.backend)
+        self.default_materials = default_materials()
+        self._catalogue: Catalogue | None = None
+        self._sites: dict[UUID, Site] = {}
+        self._organisations: dict[UUID, Organisation] = {}
+        self._territory: tuple[float, frozenset[str]] | None = None
+        self._ensure_system_organisation()
+
+    def construct_env(self, name: str, env: Any = None) -> Environment:
+        """Only the settings' translation: never the process environment."""
+        return Environment(name, {**type(self).env, **(env or {})})
+
+    def _ensure_system_organisation(self) -> None:
+        """The organisation the bootstrap admin acts for, created on first start."""
+        uow = UnitOfWork(self)
+        if uow.exists(SYSTEM_ORGANISATION_ID):
+            return
+        organisation = Organisation._create(
+            Organisation.Registered,
+            id=SYSTEM_ORGANISATION_ID,
+            name="Ledger system",
+            siret=None,
+            kinds=["authority"],
+            organisation_id=SYSTEM_ORGANISATION_ID,
+            token_id="system",
+            request_digest="",
+        )
+        uow.add(organisation)
+        self.directory(uow).list([("organisation", SYSTEM_ORGANISATION_ID)])
+        with contextlib.suppress(IntegrityError):  # another process created it first
+            uow.commit()
+
+    # -- running commands ------------------------------------------------------------------
+
+    def command(
+        self,
+        op: str,
+        target: UUID | None,
+        command: Any,
+        idempotency: Idempotency | None,
+        uow: UnitOfWork | None,
+        action: Action,
+    ) -> Outcome:
+        """Run a command in the given unit of work, or in its own transaction."""
+        if uow is not None:
+            return self.run(uow, op, target, command, idempotency, action)
+        uow = UnitOfWork(self)
+        outcome = self.run(uow, op, target, command, idempotency, action)
+        if outcome.duplicate:
+            return outcome
+        try:
+            uow.commit()
+        except IntegrityError:
+            replay = self.replay(UnitOfWork(self), op, target, command, idempotency)
+            if replay is not None:
+                return replay
+            raise ConcurrentChange(
+                "Someone changed this at the same moment; reload it and try again."
+            ) from None
+        return outcome
+
+    def run(
+        self,
+        uow: UnitOfWork,
+        op: str,
+        target: UUID | None,
+        command: Any,
+        idempotency: Idempotency | None,
+        action: Action,
+    ) -> Outcome:
+        """Replay a repeated request, or run the action and remember its outcome."""
+        replay = self.replay(uow, op, target, command, idempotency)
+        if replay is not None:
+            return replay
+        request_digest = digest(op, command, target)
+        outcome = action(uow, request_digest)
+        if idempotency is not None and not outcome.duplicate:
+            record = IdempotencyRecord.record(
+                str(idempotency.scope),
+                idempotency.key,
+                request_digest,
+                outcome.status,
+                asdict(outcome.ref),
+            )
+            uow.add(record)
+        return outcome
+
+    def replay(
+        self,
+        uow: UnitOfWork,
+        op: str,
+        target: UUID | None,
+        command: Any,
+        idempotency: Idempotency | None,
+    ) -> Outcome | None:
+        """The first outcome of a request already made with this idempotency key, if any."""
+        if idempotency is None:
+            return None
+        record_id = IdempotencyRecord.create_id(str(idempotency.scope), idempotency.key)
+        record = uow.get(record_id, IdempotencyRecord)
+        if record is None:
+            return None
+        record.check_same_request(digest(op, command, target))
+        self.refuse_replay(op)
+        return Outcome(Ref(**record.result), record.status, duplicate=True)
+
+    def refuse_replay(self, op: str) -> None:
+        """Some requests cannot be answered twice (a token is shown once)."""
+
+    # -- shared look-ups -------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.now().astimezone(PARIS).date()
+
+    def acted(self, actor: Actor, occurred_at: datetime | None = None) -> dict[str, Any]:
+        """Who acted and when, for an event; checks the field time."""
+        now = self.now()
+        fields: dict[str, Any] = {
+            "organisation_id": actor.organisation_id,
+            "token_id": actor.token_id,
+            "timestamp": now,
+        }
+        if occurred_at is not None:
+            fields["occurred_at"] = check_occurred_at(occurred_at, now)
+        return fields
+
+    def site(self, uow: UnitOfWork, site_id: UUID) -> Site:
+        """A registered site (sites never change, so they are cached)."""
+        site = self._sites.get(site_id) or uow.get(site_id, Site)
+        if site is None:
+            raise UnknownSite(f"Unknown site {site_id}.", site_id=str(site_id))
+        self._sites[site_id] = site
+        return site
+
+    def organisation(self, uow: UnitOfWork, organisation_id: UUID) -> Organisation:
+        """A registered organisation (cached: they never change)."""
+        found = self._organisations.get(organisation_id) or uow.get(organisation_id, Organisation)
+        if found is None:
+            raise UnknownOrganisation(
+                f"Unknown organisation {organisation_id}.", organisation_id=str(organisation_id)
+            )
+        self._organisations[organisation_id] = found
+        return found
+
+    def catalogue(self, refresh: bool = False) -> Catalogue:
+        """The material catalogue: defaults plus what users added."""
+        if self._catalogue is None or refresh:
+            stored = UnitOfWork(self).get(MaterialCatalogue.create_id(), MaterialCatalogue)
+            if stored is None:
+                self._catalogue = Catalogue(self.default_materials)
+            else:
+                self._catalogue = stored.catalogue(self.default_materials)
+        return self._catalogue
+
+    def material(self, code: str) -> Material:
+        """A material by code; re-reads the catalogue once before calling it unknown."""
+        if code not in self.catalogue():
+            self.catalogue(refresh=True)
+        return self.catalogue().get(code)
+
+    def territory_communes(self) -> frozenset[str]:
+        """The territory's communes as they are now (re-read at most every 2 s)."""
+        cached = self._territory
+        if cached is None or time.monotonic() - cached[0] > 2.0:
+            territory = UnitOfWork(self).get(Territory.create_id(), Territory)
+            communes = frozenset(territory.communes_insee if territory else [])
+            cached = (time.monotonic(), communes)
+            self._territory = cached
+        return cached[1]
+
+    def forget_territory(self) -> None:
+        self._territory = None
+
+    def directory(self, uow: UnitOfWork) -> Directory:
+        """The directory of organisations and sites, opened on first use."""
+        directory = uow.get(Directory.create_id(), Directory)
+        if directory is None:
+            directory = Directory.open()
+            uow.add(directory)
+        return directory
+
+    # -- who may do what -------------------------------------------------------------------
+
+    @staticmethod
+    def require_role(actor: Actor, *roles: str) -> None:
+        """Admins do everything; others only what their role allows."""
+        if not actor.is_admin and actor.role not in roles:
+            raise RoleNotAllowed(
+                f"The {actor.role} role cannot do this.", role=actor.role, allowed=list(roles)
+            )
+
+    @staticmethod
+    def require_owner(actor: Actor, site: Site) -> None:
+        """Field roles act only at their own organisation's sites."""
+        if not actor.is_admin and site.owner_id != actor.organisation_id:
+            raise OrganisationNotAllowed(
+                "This site belongs to another organisation.", site_id=str(site.id)
+            )
+
+    def batch_for(self, uow: UnitOfWork, actor: Actor, batch_id: UUID) -> Batch:
+        """A batch the actor may act on: held at one of its sites, or in transit to one."""
+        batch = uow.get(batch_id, Batch)
+        if batch is None:
+            raise BatchNotFound(f"No batch {batch_id}.", batch_id=str(batch_id))
+        if actor.is_admin:
+            return batch
+        owner: UUID | None = batch.holder_id
+        if batch.state is BatchState.IN_TRANSIT and batch.destination_site_id is not None:
+            owner = self.site(uow, batch.destination_site_id).owner_id
+        if owner != actor.organisation_id:
+            raise OrganisationNotAllowed(
+                "This batch is held by another organisation.", batch_id=str(batch_id)
+            )
+        return batch

@@ -1,0 +1,1 @@
+"""The pure model of the ledger: aggregates, events, value objects, catalogue, rules, errors."""

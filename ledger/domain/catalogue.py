@@ -1,0 +1,145 @@
+"""The material catalogue: what each material is, where it goes and how much energy it holds.
+
+Defaults ship as a data file (``materials.json``); users add materials without code through the
+``MaterialCatalogue`` aggregate, whose ``MaterialDefined`` events extend the defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from ledger.domain.errors import InvalidInput, MaterialAlreadyDefined, UnknownMaterial
+
+ROUTES = ("reuse", "recycling", "csr", "energy", "disposal")
+ENERGY_ROUTES = ("csr", "energy")
+FILIERES = ("textile", "wood", "flax")
+MATERIAL_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){1,3}$")
+
+
+@dataclass(frozen=True)
+class Material:
+    """One entry of the catalogue."""
+
+    code: str
+    filiere: str
+    route: str | None  # None: must be transformed before it leaves the chain
+    lhv_dry_mj_per_kg: Decimal
+    default_moisture_pct: Decimal
+    name_fr: str = ""
+    name_en: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Material:
+        """Build and check a material from its JSON shape."""
+        code = str(data.get("code", ""))
+        if not MATERIAL_CODE.match(code):
+            raise InvalidInput("A material code looks like 'textile.reuse.cream'.", code=code)
+        route = data.get("route")
+        if route is not None and route not in ROUTES:
+            raise InvalidInput(f"route must be one of {', '.join(ROUTES)} or null.", route=route)
+        lhv = Decimal(str(data.get("lhv_dry_mj_per_kg", "0")))
+        moisture = Decimal(str(data.get("default_moisture_pct", "0")))
+        if not (Decimal(0) <= lhv <= Decimal(60) and Decimal(0) <= moisture < Decimal(100)):
+            raise InvalidInput("lhv_dry_mj_per_kg must be 0-60 and default_moisture_pct 0-100.")
+        return cls(
+            code=code,
+            filiere=str(data.get("filiere") or code.split(".")[0]),
+            route=route,
+            lhv_dry_mj_per_kg=lhv,
+            default_moisture_pct=moisture,
+            name_fr=str(data.get("name_fr", "")),
+            name_en=str(data.get("name_en", "")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly shape (decimals as strings, exact)."""
+        data = asdict(self)
+        data["lhv_dry_mj_per_kg"] = str(self.lhv_dry_mj_per_kg)
+        data["default_moisture_pct"] = str(self.default_moisture_pct)
+        return data
+
+
+def default_materials() -> dict[str, Material]:
+    """The catalogue shipped with the ledger."""
+    text = resources.files("ledger.domain").joinpath("materials.json").read_text("utf-8")
+    entries = json.loads(text)["materials"]
+    return {entry["code"]: Material.from_dict(entry) for entry in entries}
+
+
+class Catalogue:
+    """Materials by code: the defaults plus those users defined."""
+
+    def __init__(self, materials: dict[str, Material]) -> None:
+        self._materials = dict(materials)
+
+    def get(self, code: str) -> Material:
+        """The material with this code, or ``UnknownMaterial``."""
+        try:
+            return self._materials[code]
+        except KeyError:
+            raise UnknownMaterial(f"Unknown material '{code}'.", material=code) from None
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._materials
+
+    def all(self) -> list[Material]:
+        """Every material, sorted by code."""
+        return [self._materials[code] for code in sorted(self._materials)]
+
+
+class MaterialCatalogue(Aggregate):
+    """The materials users added to the catalogue (one per ledger)."""
+
+    class Started(Aggregate.Created):
+        pass
+
+    class MaterialDefined(Aggregate.Event):
+        material: dict[str, Any]
+        organisation_id: UUID
+        token_id: str
+
+        def apply(self, aggregate: MaterialCatalogue) -> None:
+            aggregate.defined[self.material["code"]] = dict(self.material)
+
+    def __init__(self) -> None:
+        self.defined: dict[str, dict[str, Any]] = {}
+
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid5(NAMESPACE_URL, "/ledger/material-catalogue")
+
+    @classmethod
+    def start(cls) -> MaterialCatalogue:
+        """The catalogue aggregate, before anyone added a material."""
+        return cls._create(cls.Started, id=cls.create_id())
+
+    def define(self, material: Material, defaults: dict[str, Material], **who: Any) -> bool:
+        """Add a material; repeating the same definition is a no-op (returns False)."""
+        existing = defaults.get(material.code)
+        known = self.defined.get(material.code)
+        if existing is None and known is not None:
+            existing = Material.from_dict(known)
+        if existing is not None:
+            if existing == material:
+                return False
+            raise MaterialAlreadyDefined(
+                f"Material '{material.code}' already exists with other properties.",
+                material=material.code,
+            )
+        self.trigger_event(self.MaterialDefined, material=material.to_dict(), **who)
+        return True
+
+    def catalogue(self, defaults: dict[str, Material]) -> Catalogue:
+        """Defaults plus the materials defined here."""
+        materials = dict(defaults)
+        for code, data in self.defined.items():
+            materials[code] = Material.from_dict(data)
+        return Catalogue(materials)

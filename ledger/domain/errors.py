@@ -1,0 +1,305 @@
+"""One error tree for everything a user can get wrong.
+
+Each subclass is one failure a user can cause, with a stable ``code`` that API clients and import
+result files rely on, and a ``kind`` that the API maps to an HTTP status in exactly one place.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, ClassVar
+
+
+class ErrorKind(Enum):
+    """What sort of failure an error is; the API maps each kind to one status."""
+
+    INVALID = "invalid"  # malformed or out-of-range input (422)
+    UNKNOWN_REFERENCE = "unknown_reference"  # a body refers to something that does not exist (422)
+    NOT_FOUND = "not_found"  # the resource in the path does not exist (404)
+    CONFLICT = "conflict"  # well-formed input that breaks a rule of the ledger's state (409)
+    FORBIDDEN = "forbidden"  # role or organisation not allowed (403)
+    UNAUTHENTICATED = "unauthenticated"  # no or bad token (401)
+
+
+class LedgerError(Exception):
+    """Root of every error a user of the ledger can cause."""
+
+    code: ClassVar[str] = "ledger_error"
+    kind: ClassVar[ErrorKind] = ErrorKind.INVALID
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+# -- invalid input ---------------------------------------------------------------------------
+
+
+class InvalidInput(LedgerError):
+    """A value is malformed or outside what the ledger accepts."""
+
+    code = "invalid_input"
+
+
+class InvalidMass(InvalidInput):
+    """A mass is not positive, exceeds 40 t, or has more than 3 decimals of a kilogram."""
+
+    code = "invalid_mass"
+
+
+class InvalidTime(InvalidInput):
+    """A time has no timezone or lies more than 5 minutes in the future."""
+
+    code = "invalid_time"
+
+
+class InvalidLabelCode(InvalidInput):
+    """A label code is not a well-formed code."""
+
+    code = "invalid_label_code"
+
+
+class InvalidWorkLog(InvalidInput):
+    """Hours, worker reference or date of a work log are not acceptable."""
+
+    code = "invalid_work_log"
+
+
+class InvalidPeriod(InvalidInput):
+    """A period or date range cannot be understood."""
+
+    code = "invalid_period"
+
+
+# -- unknown references in a body ------------------------------------------------------------
+
+
+class UnknownReference(LedgerError):
+    """A body refers to something the ledger does not know."""
+
+    code = "unknown_reference"
+    kind = ErrorKind.UNKNOWN_REFERENCE
+
+
+class UnknownMaterial(UnknownReference):
+    """The material code is not in the catalogue."""
+
+    code = "unknown_material"
+
+
+class UnknownSite(UnknownReference):
+    """The site id is not registered."""
+
+    code = "unknown_site"
+
+
+class UnknownOrganisation(UnknownReference):
+    """The organisation id is not registered."""
+
+    code = "unknown_organisation"
+
+
+class UnknownBatch(UnknownReference):
+    """A batch named in the body does not exist."""
+
+    code = "unknown_batch"
+
+
+# -- not found (path) ------------------------------------------------------------------------
+
+
+class NotFound(LedgerError):
+    """The resource named in the path does not exist."""
+
+    code = "not_found"
+    kind = ErrorKind.NOT_FOUND
+
+
+class BatchNotFound(NotFound):
+    """No batch has this id."""
+
+    code = "batch_not_found"
+
+
+class LabelNotFound(NotFound):
+    """No label with this code was allocated or bound."""
+
+    code = "label_not_found"
+
+
+class WorkLogNotFound(NotFound):
+    """No work log has this id."""
+
+    code = "work_log_not_found"
+
+
+class TransformationNotFound(NotFound):
+    """No transformation has this id."""
+
+    code = "transformation_not_found"
+
+
+class OrganisationNotFound(NotFound):
+    """No organisation has this id."""
+
+    code = "organisation_not_found"
+
+
+class SiteNotFound(NotFound):
+    """No site has this id."""
+
+    code = "site_not_found"
+
+
+# -- conflicts with the ledger's state -------------------------------------------------------
+
+
+class Conflict(LedgerError):
+    """Well-formed input that the ledger's current state does not allow."""
+
+    code = "conflict"
+    kind = ErrorKind.CONFLICT
+
+
+class BatchNotHeld(Conflict):
+    """Only a batch held at a site can be dispatched, transformed or valorised."""
+
+    code = "batch_not_held"
+
+
+class BatchNotInTransit(Conflict):
+    """Only a batch in transit can be received."""
+
+    code = "batch_not_in_transit"
+
+
+class WrongDestination(Conflict):
+    """A batch in transit can only be received at its destination."""
+
+    code = "wrong_destination"
+
+
+class BatchClosed(Conflict):
+    """A consumed or valorised batch takes no further movement, only corrections."""
+
+    code = "batch_closed"
+
+
+class SameSite(Conflict):
+    """A batch cannot be dispatched to the site it is already at."""
+
+    code = "same_site"
+
+
+class InputNotAtSite(Conflict):
+    """Transformation inputs must be held at the transformation's site."""
+
+    code = "input_not_at_site"
+
+
+class DuplicateInput(Conflict):
+    """A transformation lists the same input batch twice, or the same output id twice."""
+
+    code = "duplicate_input"
+
+
+class MassBalanceViolation(Conflict):
+    """Inputs differ from outputs plus declared loss by more than 2 % of the inputs."""
+
+    code = "mass_balance_violation"
+
+
+class MaterialNotValorisable(Conflict):
+    """A material without a route must be transformed before it can be valorised."""
+
+    code = "material_not_valorisable"
+
+
+class RouteMismatch(Conflict):
+    """The valorisation route differs from the route of the batch's material."""
+
+    code = "route_mismatch"
+
+
+class LabelAlreadyBound(Conflict):
+    """A label code binds to at most one batch, ever."""
+
+    code = "label_already_bound"
+
+
+class BatchAlreadyLabelled(Conflict):
+    """This batch already carries a label."""
+
+    code = "batch_already_labelled"
+
+
+class OutOfOrder(Conflict):
+    """An event may not occur before the batch's previous event."""
+
+    code = "out_of_order"
+
+
+class NothingToCorrect(Conflict):
+    """A correction must name an existing event of the batch and change something in it."""
+
+    code = "nothing_to_correct"
+
+
+class ConcurrentChange(Conflict):
+    """Someone else changed the same thing at the same moment; reload and try again."""
+
+    code = "concurrent_change"
+
+
+class IdempotencyKeyReused(Conflict):
+    """The idempotency key was already used with a different request."""
+
+    code = "idempotency_key_reused"
+
+
+class IdAlreadyUsed(Conflict):
+    """A client-chosen id was already used for different content."""
+
+    code = "id_already_used"
+
+
+class TokenAlreadyIssued(Conflict):
+    """A token is shown only once; a repeated request cannot show it again."""
+
+    code = "token_already_issued"
+
+
+class MaterialAlreadyDefined(Conflict):
+    """A material code already exists in the catalogue with other properties."""
+
+    code = "material_already_defined"
+
+
+# -- who may do what -------------------------------------------------------------------------
+
+
+class Forbidden(LedgerError):
+    """The caller's role or organisation is not allowed to do this."""
+
+    code = "forbidden"
+    kind = ErrorKind.FORBIDDEN
+
+
+class RoleNotAllowed(Forbidden):
+    """The caller's role does not allow this command."""
+
+    code = "role_not_allowed"
+
+
+class OrganisationNotAllowed(Forbidden):
+    """The caller's organisation does not hold this batch or site."""
+
+    code = "organisation_not_allowed"
+
+
+class Unauthenticated(LedgerError):
+    """No token, or a token the ledger does not know."""
+
+    code = "unauthenticated"
+    kind = ErrorKind.UNAUTHENTICATED

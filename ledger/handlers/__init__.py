@@ -1,0 +1,1 @@
+"""Command handlers of the ledger application, one module per kind of thing they change."""

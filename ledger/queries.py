@@ -1,0 +1,274 @@
+"""Reads of the write side: batch state then and now, history, lineage, registry, the event feed."""
+
+from __future__ import annotations
+
+import hmac
+import time
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from ledger.commands import Actor
+from ledger.core import LedgerCore, UnitOfWork
+from ledger.domain.batch import Batch
+from ledger.domain.errors import (
+    BatchNotFound,
+    LabelNotFound,
+    OrganisationNotFound,
+    SiteNotFound,
+    TransformationNotFound,
+    Unauthenticated,
+    WorkLogNotFound,
+)
+from ledger.domain.indexes import LabelBinding
+from ledger.domain.registry import (
+    SYSTEM_ORGANISATION_ID,
+    Directory,
+    Organisation,
+    Site,
+    Territory,
+    Token,
+)
+from ledger.domain.transformation import Transformation
+from ledger.domain.worklog import WorkLog
+from ledger.handlers.labels import normalise_label_code
+from ledger.handlers.registry import token_hash
+from ledger.representations import (
+    batch_json,
+    event_payload,
+    iso,
+    organisation_json,
+    site_json,
+    transformation_json,
+    work_log_json,
+)
+
+
+def recorded_at(event: Any) -> datetime:
+    """When the ledger stored an event (the library's event timestamp)."""
+    stamp: datetime = event.timestamp
+    return stamp
+
+
+LINEAGE_LIMIT = 1000  # batches in one lineage answer; a bale's family is far smaller
+TOKEN_CACHE_SECONDS = 30.0
+
+
+class Queries(LedgerCore):
+    """What the ledger knows, now or as recorded at an earlier time."""
+
+    _tokens: dict[str, tuple[float, Actor]]
+
+    def authenticate(self, secret: str) -> Actor:
+        """The actor a bearer token stands for, or ``Unauthenticated``."""
+        bootstrap = self.settings.bootstrap_admin_token
+        if bootstrap and hmac.compare_digest(secret.encode(), bootstrap.encode()):
+            return Actor(SYSTEM_ORGANISATION_ID, "admin", "bootstrap")
+        hashed = token_hash(secret)
+        cache: dict[str, tuple[float, Actor]] = self.__dict__.setdefault("_tokens", {})
+        cached = cache.get(hashed)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        token = UnitOfWork(self).get(Token.id_for_hash(hashed), Token)
+        if token is None or token.revoked:
+            raise Unauthenticated("This token is unknown or revoked.")
+        actor = Actor(token.owner_id, token.role, token.public_id)
+        cache[hashed] = (time.monotonic() + TOKEN_CACHE_SECONDS, actor)
+        return actor
+
+    # -- batches ---------------------------------------------------------------------------
+
+    def get_batch(self, batch_id: UUID, version: int | None = None) -> Batch:
+        batch = UnitOfWork(self).get(batch_id, Batch)
+        if batch is None:
+            raise BatchNotFound(f"No batch {batch_id}.", batch_id=str(batch_id))
+        if version is not None and version != batch.version:
+            if not 1 <= version <= batch.version:
+                raise BatchNotFound(f"Batch {batch_id} has no version {version}.")
+            found: Any = self.repository.get(batch_id, version=version)
+            assert isinstance(found, Batch)
+            return found
+        return batch
+
+    def batch(
+        self, batch_id: UUID, version: int | None = None, as_of: datetime | None = None
+    ) -> dict[str, Any]:
+        """A batch's state now, at a version, or as the ledger had recorded it at a time."""
+        if as_of is not None:
+            recorded = [e for e in self.events.get(batch_id) if recorded_at(e) <= as_of]
+            if not recorded:
+                raise BatchNotFound(f"Batch {batch_id} was not recorded yet at {as_of}.")
+            last = recorded[-1].originator_version
+            version = last if version is None else min(version, last)
+        return batch_json(self.get_batch(batch_id, version), self.catalogue())
+
+    def history(self, batch_id: UUID) -> list[dict[str, Any]]:
+        """Every event of a batch in order, with both times, who acted and its position."""
+        self.get_batch(batch_id)
+        positions = self.event_log.positions(batch_id)
+        corrections: dict[int, list[int]] = {}
+        entries: list[dict[str, Any]] = []
+        for event in self.events.get(batch_id):
+            corrected = getattr(event, "corrects_version", None)
+            if corrected is not None:
+                corrections.setdefault(corrected, []).append(event.originator_version)
+            entries.append(
+                {
+                    "seq": event.originator_version,
+                    "position": positions.get(event.originator_version),
+                    "type": type(event).__name__,
+                    "occurred_at": iso(getattr(event, "occurred_at", None)),
+                    "recorded_at": iso(recorded_at(event)),
+                    "organisation": str(getattr(event, "organisation_id", "")),
+                    "token_id": getattr(event, "token_id", None),
+                    "payload": event_payload(event),
+                }
+            )
+        for entry in entries:
+            entry["corrected_by"] = corrections.get(int(entry["seq"]), [])
+        return entries
+
+    def lineage(self, batch_id: UUID) -> dict[str, Any]:
+        """Ancestors and descendants of a batch through transformations."""
+        root = self.get_batch(batch_id)
+        uow = UnitOfWork(self)
+        nodes: dict[UUID, Batch] = {root.id: root}
+        edges: list[dict[str, Any]] = []
+        ancestors = self._walk(uow, root, nodes, edges, upward=True)
+        descendants = self._walk(uow, root, nodes, edges, upward=False)
+        catalogue = self.catalogue()
+        return {
+            "batch_id": str(batch_id),
+            "ancestors": [str(i) for i in ancestors],
+            "descendants": [str(i) for i in descendants],
+            "batches": [batch_json(b, catalogue) for b in nodes.values()],
+            "edges": edges,
+            "truncated": len(nodes) >= LINEAGE_LIMIT,
+        }
+
+    def _walk(
+        self,
+        uow: UnitOfWork,
+        root: Batch,
+        nodes: dict[UUID, Batch],
+        edges: list[dict[str, Any]],
+        upward: bool,
+    ) -> list[UUID]:
+        found: list[UUID] = []
+        frontier = [root]
+        while frontier and len(nodes) < LINEAGE_LIMIT:
+            batch = frontier.pop()
+            for transformation in self._transformations(uow, batch, upward):
+                for link in transformation.inputs if upward else transformation.outputs:
+                    other = uow.get(link["batch_id"], Batch)
+                    if other is None or other.id in found or other.id == root.id:
+                        continue
+                    found.append(other.id)
+                    nodes[other.id] = other
+                    frontier.append(other)
+                    pair = (other.id, batch.id) if upward else (batch.id, other.id)
+                    edges.append(
+                        {
+                            "from": str(pair[0]),
+                            "to": str(pair[1]),
+                            "transformation_id": str(transformation.id),
+                            "process": transformation.process,
+                        }
+                    )
+        return found
+
+    def _transformations(self, uow: UnitOfWork, batch: Batch, upward: bool) -> list[Transformation]:
+        if upward:
+            first = self.events.get(batch.id, lte=1)
+            ids = [getattr(e, "transformation_id", None) for e in first]
+        else:
+            ids = [batch.consumed_by]
+        found = [uow.get(i, Transformation) for i in ids if i is not None]
+        return [t for t in found if t is not None]
+
+    def label_lookup(self, code: str) -> dict[str, Any]:
+        """Which batch a label code is bound to."""
+        normal = normalise_label_code(code)
+        binding = UnitOfWork(self).get(LabelBinding.create_id(normal), LabelBinding)
+        if binding is None:
+            raise LabelNotFound(f"No batch carries label {normal}.", label_code=normal)
+        return {"code": normal, "batch_id": str(binding.batch_id)}
+
+    # -- registry --------------------------------------------------------------------------
+
+    def directory_ids(self, kind: str) -> list[UUID]:
+        directory = UnitOfWork(self).get(Directory.create_id(), Directory)
+        return [] if directory is None else list(directory.ids.get(kind, []))
+
+    def organisation_json(self, organisation_id: UUID) -> dict[str, Any]:
+        found = UnitOfWork(self).get(organisation_id, Organisation)
+        if found is None:
+            raise OrganisationNotFound(f"No organisation {organisation_id}.")
+        return organisation_json(found)
+
+    def site_json(self, site_id: UUID) -> dict[str, Any]:
+        found = self._sites.get(site_id) or UnitOfWork(self).get(site_id, Site)
+        if found is None:
+            raise SiteNotFound(f"No site {site_id}.")
+        self._sites[site_id] = found
+        return site_json(found, self.territory_communes())
+
+    def organisations(self) -> list[dict[str, Any]]:
+        return [self.organisation_json(i) for i in self.directory_ids("organisation")]
+
+    def sites(self, organisation_id: UUID | None = None) -> list[dict[str, Any]]:
+        sites = [self.site_json(i) for i in self.directory_ids("site")]
+        if organisation_id is not None:
+            sites = [s for s in sites if s["organisation_id"] == str(organisation_id)]
+        return sites
+
+    def territory_json(self) -> dict[str, Any]:
+        territory = UnitOfWork(self).get(Territory.create_id(), Territory)
+        if territory is None:
+            return {"name": None, "communes_insee": [], "version": 0}
+        return {
+            "name": territory.name,
+            "communes_insee": list(territory.communes_insee),
+            "version": territory.version,
+            "recorded_at": iso(territory.modified_on),
+        }
+
+    def transformation_json(self, transformation_id: UUID) -> dict[str, Any]:
+        found = UnitOfWork(self).get(transformation_id, Transformation)
+        if found is None:
+            raise TransformationNotFound(f"No transformation {transformation_id}.")
+        return transformation_json(found)
+
+    def work_log_json(self, work_log_id: UUID) -> dict[str, Any]:
+        found = UnitOfWork(self).get(work_log_id, WorkLog)
+        if found is None:
+            raise WorkLogNotFound(f"No work log {work_log_id}.")
+        return work_log_json(found)
+
+    # -- the whole log ---------------------------------------------------------------------
+
+    def feed(self, after: int, limit: int) -> list[dict[str, Any]]:
+        """Events after a position, in the order they were stored, for integrations."""
+        notifications = self.recorder.select_notifications(
+            start=after, limit=limit, inclusive_of_start=False
+        )
+        feed = []
+        for notification in notifications:
+            event = self.mapper.to_domain_event(notification)
+            feed.append(
+                {
+                    "position": notification.id,
+                    "aggregate_id": str(event.originator_id),
+                    "version": event.originator_version,
+                    "type": type(event).__qualname__,
+                    "occurred_at": iso(getattr(event, "occurred_at", None)),
+                    "recorded_at": iso(recorded_at(event)),
+                    "organisation": str(getattr(event, "organisation_id", "") or "") or None,
+                    "payload": event_payload(event),
+                }
+            )
+        return feed
+
+    def is_empty(self) -> bool:
+        """True when only the ledger's own bootstrap records exist (no organisation of users)."""
+        return self.directory_ids("organisation") == [SYSTEM_ORGANISATION_ID]

@@ -1,0 +1,87 @@
+"""One typed settings object, read once from the environment and passed down."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/ledger.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How this ledger is configured (DESIGN §4.1)."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    database_schema: str = "public"
+    bootstrap_admin_token: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = ""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the ``LEDGER_*`` variables; anything unset keeps its default."""
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=env.get("LEDGER_DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_schema=env.get("LEDGER_DATABASE_SCHEMA", "public"),
+            bootstrap_admin_token=env.get("LEDGER_BOOTSTRAP_ADMIN_TOKEN") or None,
+            public_base_url=env.get("LEDGER_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+            secret_key=env.get("LEDGER_SECRET_KEY", ""),
+        )
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgres``."""
+        scheme = urlparse(self.database_url).scheme
+        if scheme == "sqlite":
+            return "sqlite"
+        if scheme in ("postgresql", "postgres"):
+            return "postgres"
+        raise ValueError(
+            f"LEDGER_DATABASE_URL must start with sqlite:// or postgresql://, not {scheme}"
+        )
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file: ``sqlite:///./var/ledger.db`` is relative, ``sqlite:////x`` absolute."""
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment the eventsourcing library reads, built explicitly from these settings."""
+        if self.backend == "sqlite":
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.sqlite_path),
+                "SQLITE_LOCK_TIMEOUT": "10",
+            }
+        url = urlparse(self.database_url)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),  # trust auth: no password
+            "POSTGRES_SCHEMA": self.database_schema,
+            "POSTGRES_POOL_SIZE": "10",
+            "POSTGRES_MAX_OVERFLOW": "10",
+            "POSTGRES_LOCK_TIMEOUT": "5",
+        }
+
+    def signing_key(self) -> bytes:
+        """The key for label signatures and sessions (random per process when not configured)."""
+        return (self.secret_key or _PROCESS_SECRET).encode()
+
+    def with_overrides(self, **changes: str | None) -> Settings:
+        """A copy with some fields changed (tests, CLI options)."""
+        from dataclasses import replace
+
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+_PROCESS_SECRET = secrets.token_hex(32)

@@ -1,0 +1,67 @@
+"""Direct reads of the event store that the library does not offer: positions and existence.
+
+Kept to plain SQL on the library's own tables, so they see exactly what the recorder wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder
+
+
+class EventLog:
+    """Position and existence look-ups on the application's events table."""
+
+    def __init__(self, recorder: ApplicationRecorder, backend: str) -> None:
+        self.recorder = recorder
+        self.backend = backend
+        self.datastore: Any = getattr(recorder, "datastore")  # noqa: B009
+        table = getattr(recorder, "events_table_name")  # noqa: B009
+        if backend == "postgres":
+            self.table = f'"{self.datastore.schema}"."{table}"'
+            self.position_column = "notification_id"
+            self.mark = "%s"
+        else:
+            self.table = table
+            self.position_column = "rowid"
+            self.mark = "?"
+
+    def _key(self, originator_id: UUID) -> Any:
+        return originator_id if self.backend == "postgres" else originator_id.hex
+
+    def positions(self, originator_id: UUID) -> dict[int, int]:
+        """Each version of an aggregate and its position in the whole log."""
+        sql = (
+            f"SELECT originator_version, {self.position_column} AS position "
+            f"FROM {self.table} WHERE originator_id = {self.mark}"
+        )
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(sql, (self._key(originator_id),))
+            rows = cursor.fetchall()
+        return {int(row["originator_version"]): int(row["position"]) for row in rows}
+
+    def existing(self, originator_ids: Iterable[UUID]) -> set[UUID]:
+        """Which of these aggregates have at least one stored event (one query per 500 ids)."""
+        ids = list(dict.fromkeys(originator_ids))
+        found: set[UUID] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join([self.mark] * len(chunk))
+            sql = (
+                f"SELECT DISTINCT originator_id FROM {self.table} "
+                f"WHERE originator_version = 1 AND originator_id IN ({marks})"
+            )
+            with self.datastore.transaction(commit=False) as cursor:
+                cursor.execute(sql, [self._key(i) for i in chunk])
+                rows = cursor.fetchall()
+            for row in rows:
+                value = row["originator_id"]
+                found.add(value if isinstance(value, UUID) else UUID(str(value)))
+        return found
+
+    def max_position(self) -> int:
+        """The position of the last stored event (0 when the log is empty)."""
+        return int(self.recorder.max_notification_id() or 0)
