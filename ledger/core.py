@@ -315,16 +315,16 @@ class LedgerCore(Application[UUID]):
             )
 
     def batch_for(self, uow: UnitOfWork, actor: Actor, batch_id: UUID) -> Batch:
-        """A batch the actor may act on: held at one of its sites, or in transit to one."""
+        """A batch the actor may act on: its organisation holds it, or it is on its way to it."""
         batch = uow.get(batch_id, Batch)
         if batch is None:
             raise BatchNotFound(f"No batch {batch_id}.", batch_id=str(batch_id))
         if actor.is_admin:
             return batch
-        owner: UUID | None = batch.holder_id
+        allowed = {batch.holder_id}  # the holder stays the sender until the receipt
         if batch.state is BatchState.IN_TRANSIT and batch.destination_site_id is not None:
-            owner = self.site(uow, batch.destination_site_id).owner_id
-        if owner != actor.organisation_id:
+            allowed.add(self.site(uow, batch.destination_site_id).owner_id)
+        if actor.organisation_id not in allowed:
             raise OrganisationNotAllowed(
                 "This batch is held by another organisation.", batch_id=str(batch_id)
             )

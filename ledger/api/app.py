@@ -1,0 +1,51 @@
+"""The application factory: everything is wired here, nothing at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+from ledger.api.errors import install_error_handlers
+from ledger.api.routers import batches, registry, system, transformations
+from ledger.application import Ledger
+from ledger.database import prepare_database
+from ledger.settings import Settings
+
+API_PREFIX = "/api/v1"
+DESCRIPTION = """Event-sourced traceability ledger for the circular-economy chains of a territory:
+used textiles, flax and energy wood. Every collection, weighing, sorting, transfer and valorisation
+of a batch is an immutable event. Errors answer `{"error": {code, message, details}}`."""
+
+
+def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
+    """Build the API and pages for these settings (or around an existing ledger)."""
+    app = FastAPI(title="Filière ledger", version="1.0", description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.ledger = ledger if ledger is not None else open_ledger(settings)
+    install_error_handlers(app)
+    for module in (registry, batches, transformations, system):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.add_api_route("/", home, include_in_schema=False, response_class=HTMLResponse)
+    return app
+
+
+def open_ledger(settings: Settings) -> Ledger:
+    """The ledger application on the configured database (created if missing)."""
+    prepare_database(settings)
+    return Ledger(settings)
+
+
+def home() -> str:
+    return HOME_PAGE
+
+
+HOME_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Registre des filières</title>
+<style>body{font:18px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}
+a{display:block;padding:.8rem 0}</style></head><body>
+<h1>Registre des filières</h1>
+<p>Traçabilité des filières textile, lin et bois-énergie du territoire.</p>
+<a href="/docs">API v1 — documentation interactive</a>
+<a href="/api/v1/health">État du registre</a>
+</body></html>"""

@@ -1,0 +1,64 @@
+"""Dependencies shared by the routers: the ledger, the caller, the idempotency key."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ledger.application import Ledger
+from ledger.commands import Actor, Idempotency
+from ledger.domain.errors import InvalidInput, RoleNotAllowed, Unauthenticated
+
+bearer = HTTPBearer(auto_error=False, description="A ledger token: `Authorization: Bearer …`")
+
+
+def get_ledger(request: Request) -> Ledger:
+    ledger: Ledger = request.app.state.ledger
+    return ledger
+
+
+LedgerDep = Annotated[Ledger, Depends(get_ledger)]
+
+
+def get_actor(
+    ledger: LedgerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    """Every endpoint but health needs a token; every token reads."""
+    if credentials is None or not credentials.credentials:
+        raise Unauthenticated("Send a token: Authorization: Bearer <token>.")
+    return ledger.authenticate(credentials.credentials)
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def writer(actor: ActorDep) -> Actor:
+    """Auditors read everything and write nothing."""
+    if actor.role == "auditor":
+        raise RoleNotAllowed("Auditors read everything and write nothing.", role=actor.role)
+    return actor
+
+
+WriterDep = Annotated[Actor, Depends(writer)]
+
+
+def get_idempotency(
+    actor: WriterDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(description="Repeat a POST safely: same key and body, same answer, one write."),
+    ] = None,
+) -> Idempotency | None:
+    """The ``Idempotency-Key`` header, scoped to the caller's organisation."""
+    if idempotency_key is None:
+        return None
+    key = idempotency_key.strip()
+    if not 1 <= len(key) <= 200:
+        raise InvalidInput("Idempotency-Key has 1 to 200 characters.")
+    return Idempotency(key, actor.organisation_id)
+
+
+IdempotencyDep = Annotated[Idempotency | None, Depends(get_idempotency)]

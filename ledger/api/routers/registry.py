@@ -1,0 +1,131 @@
+"""Organisations, sites, the territory, tokens and the material catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from ledger.api.deps import ActorDep, IdempotencyDep, LedgerDep, WriterDep
+from ledger.api.errors import ERROR_RESPONSES
+from ledger.api.routers._respond import listing, respond
+from ledger.api.schemas import (
+    ListOf,
+    MaterialCreate,
+    MaterialPublic,
+    OrganisationCreate,
+    OrganisationPublic,
+    SiteCreate,
+    SitePublic,
+    TerritoryPublic,
+    TerritoryUpdate,
+    TokenCreate,
+    TokenPublic,
+)
+from ledger.commands import (
+    DefineMaterial,
+    DefineTerritory,
+    IssueToken,
+    RegisterOrganisation,
+    RegisterSite,
+)
+
+router = APIRouter(tags=["registry"], responses=ERROR_RESPONSES)
+
+
+@router.post("/organisations", status_code=201, response_model=OrganisationPublic)
+def create_organisation(
+    body: OrganisationCreate, ledger: LedgerDep, actor: WriterDep, idem: IdempotencyDep
+) -> JSONResponse:
+    """Register an organisation (admin)."""
+    outcome = ledger.register_organisation(actor, RegisterOrganisation(**body.model_dump()), idem)
+    return respond(outcome, lambda o: ledger.organisation_json(UUID(o.ref.id)))
+
+
+@router.get("/organisations", response_model=ListOf[OrganisationPublic])
+def list_organisations(ledger: LedgerDep, _: ActorDep) -> dict[str, Any]:
+    """Every registered organisation."""
+    return listing(ledger.organisations())
+
+
+@router.get("/organisations/{organisation_id}", response_model=OrganisationPublic)
+def get_organisation(organisation_id: UUID, ledger: LedgerDep, _: ActorDep) -> dict[str, Any]:
+    """One organisation."""
+    return ledger.organisation_json(organisation_id)
+
+
+@router.post("/sites", status_code=201, response_model=SitePublic)
+def create_site(
+    body: SiteCreate, ledger: LedgerDep, actor: WriterDep, idem: IdempotencyDep
+) -> JSONResponse:
+    """Register a site: in France with its INSEE commune, abroad with its country (admin)."""
+    outcome = ledger.register_site(actor, RegisterSite(**body.model_dump()), idem)
+    return respond(outcome, lambda o: ledger.site_json(UUID(o.ref.id)))
+
+
+@router.get("/sites", response_model=ListOf[SitePublic])
+def list_sites(
+    ledger: LedgerDep, _: ActorDep, organisation_id: UUID | None = None
+) -> dict[str, Any]:
+    """Every registered site, optionally of one organisation."""
+    return listing(ledger.sites(organisation_id))
+
+
+@router.get("/sites/{site_id}", response_model=SitePublic)
+def get_site(site_id: UUID, ledger: LedgerDep, _: ActorDep) -> dict[str, Any]:
+    """One site, with whether it lies inside the territory as it is now."""
+    return ledger.site_json(site_id)
+
+
+@router.put("/territory", response_model=TerritoryPublic)
+def put_territory(
+    body: TerritoryUpdate, ledger: LedgerDep, actor: WriterDep, idem: IdempotencyDep
+) -> JSONResponse:
+    """Set the communes whose flows are accounted (admin)."""
+    outcome = ledger.define_territory(actor, DefineTerritory(**body.model_dump()), idem)
+    return respond(outcome, lambda _: ledger.territory_json())
+
+
+@router.get("/territory", response_model=TerritoryPublic)
+def get_territory(ledger: LedgerDep, _: ActorDep) -> dict[str, Any]:
+    """The territory's name and communes."""
+    return ledger.territory_json()
+
+
+@router.post("/tokens", status_code=201, response_model=TokenPublic)
+def create_token(
+    body: TokenCreate, ledger: LedgerDep, actor: WriterDep, idem: IdempotencyDep
+) -> JSONResponse:
+    """Issue a token for an organisation and role (admin). The secret is shown only once."""
+    outcome, secret = ledger.issue_token(actor, IssueToken(**body.model_dump()), idem)
+    content = {
+        "id": outcome.ref.id,
+        "token": secret,
+        "organisation_id": str(body.organisation_id),
+        "role": body.role,
+    }
+    return JSONResponse(content, status_code=201)
+
+
+@router.get("/materials", response_model=ListOf[MaterialPublic])
+def list_materials(ledger: LedgerDep, _: ActorDep) -> dict[str, Any]:
+    """The material catalogue: filière, route, LHV dry and default moisture of each material."""
+    catalogue = ledger.catalogue(refresh=True)
+    return listing([material_json(m.to_dict()) for m in catalogue.all()])
+
+
+@router.post("/materials", status_code=201, response_model=MaterialPublic)
+def create_material(
+    body: MaterialCreate, ledger: LedgerDep, actor: WriterDep, idem: IdempotencyDep
+) -> JSONResponse:
+    """Add a material to the catalogue (admin); the same definition again changes nothing."""
+    outcome = ledger.define_material(actor, DefineMaterial(**body.model_dump()), idem)
+    return respond(outcome, lambda o: material_json(ledger.material(o.ref.id).to_dict()))
+
+
+def material_json(data: dict[str, Any]) -> dict[str, Any]:
+    data["lhv_dry_mj_per_kg"] = float(data["lhv_dry_mj_per_kg"])
+    data["default_moisture_pct"] = float(data["default_moisture_pct"])
+    return data

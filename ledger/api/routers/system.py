@@ -1,0 +1,36 @@
+"""The event feed for integrations, and health."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from ledger.api.deps import ActorDep, LedgerDep
+from ledger.api.errors import ERROR_RESPONSES
+from ledger.api.routers._respond import listing
+from ledger.api.schemas import FeedEvent, Health, ListOf
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/events", response_model=ListOf[FeedEvent], responses=ERROR_RESPONSES)
+def events(
+    ledger: LedgerDep,
+    _: ActorDep,
+    after: Annotated[int, Query(ge=0, le=2**62, description="Last position already read")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """Events after a position, in the order the ledger stored them."""
+    return listing(ledger.feed(after, limit))
+
+
+@router.get("/health", response_model=Health)
+def health(ledger: LedgerDep) -> dict[str, Any]:
+    """Whether the ledger answers, its backend and the position of its last event."""
+    return {
+        "status": "ok",
+        "backend": ledger.settings.backend,
+        "event_position": ledger.event_log.max_position(),
+        "views": {},
+    }

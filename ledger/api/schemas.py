@@ -1,0 +1,351 @@
+"""Request and response bodies of API v1 (DESIGN §4). Requests are not events.
+
+Request field names match the application's commands, so ``Collect(**body.model_dump())`` turns a
+validated body into a command. Value rules (mass limits, 3 decimals, timezone) are checked by the
+domain, which answers with specific error codes (``invalid_mass``, ``invalid_time``…).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+Kg = Decimal
+Code = str
+
+
+class Body(BaseModel):
+    """Requests refuse unknown fields: a typo must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable snake_case code, e.g. mass_balance_violation.")
+    message: str = Field(description="A sentence for a person.")
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+# -- registry --------------------------------------------------------------------------------
+
+
+class OrganisationCreate(Body):
+    name: str = Field(min_length=1, max_length=200)
+    kinds: list[str] = Field(description="collector, sorter, transporter, recycler, energy, …")
+    siret: str | None = Field(default=None, description="14 digits")
+    id: UUID | None = Field(default=None, description="Client-chosen id (offline, imports).")
+
+
+class OrganisationPublic(BaseModel):
+    id: UUID
+    name: str
+    siret: str | None
+    kinds: list[str]
+    recorded_at: datetime | None = None
+
+
+class SiteCreate(Body):
+    organisation_id: UUID
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(description="collection_point, sorting_centre, warehouse, recycler, …")
+    commune_insee: str | None = Field(default=None, description="INSEE code, e.g. 76384")
+    country: str | None = Field(default=None, description="ISO 3166 alpha-2; FR by default")
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    id: UUID | None = None
+
+
+class SitePublic(BaseModel):
+    id: UUID
+    organisation_id: UUID
+    name: str
+    kind: str
+    commune_insee: str | None
+    country: str
+    latitude: float | None
+    longitude: float | None
+    inside_territory: bool
+    recorded_at: datetime | None = None
+
+
+class TerritoryUpdate(Body):
+    name: str = Field(min_length=1, max_length=200)
+    communes_insee: list[str] = Field(min_length=1, max_length=5000)
+
+
+class TerritoryPublic(BaseModel):
+    name: str | None
+    communes_insee: list[str]
+    version: int
+    recorded_at: datetime | None = None
+
+
+class TokenCreate(Body):
+    organisation_id: UUID
+    role: str = Field(
+        description="admin, collector, sorter, transporter, outlet, supervisor, auditor"
+    )
+
+
+class TokenPublic(BaseModel):
+    id: UUID
+    token: str = Field(description="The secret, shown only once.")
+    organisation_id: UUID
+    role: str
+
+
+class MaterialCreate(Body):
+    code: str = Field(description="e.g. textile.reuse.shoes", max_length=64)
+    filiere: str = Field(max_length=32)
+    route: str | None = None
+    lhv_dry_mj_per_kg: Decimal
+    default_moisture_pct: Decimal
+    name_fr: str = Field(default="", max_length=200)
+    name_en: str = Field(default="", max_length=200)
+
+
+class MaterialPublic(BaseModel):
+    code: str
+    filiere: str
+    route: str | None
+    lhv_dry_mj_per_kg: float
+    default_moisture_pct: float
+    name_fr: str
+    name_en: str
+
+
+# -- batches ---------------------------------------------------------------------------------
+
+
+class CollectionCreate(Body):
+    material: str = Field(max_length=64)
+    mass_kg: Kg = Field(description="More than 0, at most 40,000, at most 3 decimals.")
+    site_id: UUID
+    occurred_at: datetime = Field(description="Field time with its timezone.")
+    label_code: Code | None = Field(default=None, max_length=64)
+    weight_method: str = Field(default="measured", description="measured, estimated, …")
+    moisture_pct: Decimal | None = None
+    source_commune_insee: str | None = None
+    id: UUID | None = None
+
+
+class WeighingCreate(Body):
+    mass_kg: Kg
+    occurred_at: datetime
+    weight_method: str = "measured"
+    ticket_ref: str | None = Field(default=None, max_length=100)
+
+
+class LabellingCreate(Body):
+    label_code: Code = Field(max_length=64)
+    occurred_at: datetime
+
+
+class DispatchCreate(Body):
+    to_site_id: UUID
+    occurred_at: datetime
+    carrier: str | None = Field(default=None, max_length=200)
+    distance_km: Decimal | None = None
+
+
+class ReceiptCreate(Body):
+    occurred_at: datetime
+    mass_kg: Kg | None = None
+    site_id: UUID | None = Field(default=None, description="Where it is received (checked).")
+
+
+class OutletBody(Body):
+    name: str = Field(min_length=1, max_length=200)
+    country: str = Field(description="ISO 3166 alpha-2")
+
+
+class ValorisationCreate(Body):
+    route: str = Field(description="reuse, recycling, csr, energy or disposal")
+    occurred_at: datetime
+    mass_kg: Kg | None = None
+    outlet_site_id: UUID | None = None
+    outlet: OutletBody | None = None
+    certificate_ref: str | None = Field(default=None, max_length=200)
+
+
+class CorrectionCreate(Body):
+    corrects_version: int = Field(ge=1, le=1_000_000)
+    reason: str = Field(min_length=1, max_length=1000)
+    mass_kg: Kg | None = None
+    material: str | None = Field(default=None, max_length=64)
+    occurred_at: datetime | None = None
+
+
+class BatchPublic(BaseModel):
+    id: UUID
+    label_code: str | None
+    material: str
+    filiere: str | None
+    mass_kg: float
+    site_id: UUID | None
+    holder_id: UUID | None
+    destination_site_id: UUID | None
+    state: str
+    version: int
+    parents: list[UUID]
+    moisture_pct: float | None
+    route: str | None
+    consumed_by: UUID | None
+    occurred_at: datetime | None
+    recorded_at: datetime | None
+    last_occurred_at: datetime | None
+    last_recorded_at: datetime | None
+
+
+class HistoryEntry(BaseModel):
+    seq: int
+    position: int | None
+    type: str
+    occurred_at: datetime | None
+    recorded_at: datetime
+    organisation: str
+    token_id: str | None
+    payload: dict[str, Any]
+    corrected_by: list[int]
+
+
+class LineageEdge(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    from_: UUID = Field(alias="from")
+    to: UUID
+    transformation_id: UUID
+    process: str
+
+
+class LineagePublic(BaseModel):
+    batch_id: UUID
+    ancestors: list[UUID]
+    descendants: list[UUID]
+    batches: list[BatchPublic]
+    edges: list[LineageEdge]
+    truncated: bool
+
+
+class LabelPublic(BaseModel):
+    code: str
+    batch_id: UUID | None
+
+
+# -- transformations and work ----------------------------------------------------------------
+
+
+class InputRef(Body):
+    batch_id: UUID
+
+
+class OutputCreate(Body):
+    material: str = Field(max_length=64)
+    mass_kg: Kg
+    label_code: Code | None = Field(default=None, max_length=64)
+    batch_id: UUID | None = None
+    moisture_pct: Decimal | None = None
+
+
+class TransformationCreate(Body):
+    process: str = Field(description="sorting, baling, splitting, chipping, scutching, drying")
+    site_id: UUID
+    occurred_at: datetime
+    inputs: list[InputRef] = Field(max_length=500)
+    outputs: list[OutputCreate] = Field(max_length=500)
+    loss_kg: Kg | None = None
+    id: UUID | None = None
+
+
+class TransformationLine(BaseModel):
+    batch_id: UUID
+    material: str
+    mass_kg: float
+    label_code: str | None = None
+    moisture_pct: float | None = None
+
+
+class TransformationPublic(BaseModel):
+    id: UUID
+    process: str
+    site_id: UUID
+    holder_id: UUID
+    occurred_at: datetime
+    recorded_at: datetime
+    inputs: list[TransformationLine]
+    outputs: list[TransformationLine]
+    inputs_kg: float
+    outputs_kg: float
+    declared_loss_kg: float | None
+    loss_kg: float
+
+
+class WorkLogCreate(Body):
+    site_id: UUID
+    worker_ref: str = Field(description="Pseudonymous: 1-32 letters, digits, - or _. Never a name.")
+    contract: str = Field(description="insertion, employee, volunteer or trainee")
+    activity: str = Field(description="collection, sorting, transport, processing or other")
+    hours: Decimal = Field(description="More than 0, at most 24, in steps of 0.25")
+    date: date
+    id: UUID | None = None
+
+
+class WorkLogCorrection(Body):
+    reason: str = Field(min_length=1, max_length=1000)
+    hours: Decimal | None = None
+    contract: str | None = None
+    activity: str | None = None
+    worker_ref: str | None = None
+    date: date | None = None
+
+
+class WorkLogPublic(BaseModel):
+    id: UUID
+    site_id: UUID
+    organisation_id: UUID
+    worker_ref: str
+    contract: str
+    activity: str
+    hours: float
+    date: date
+    version: int
+    recorded_at: datetime | None
+
+
+# -- lists, feed, health ---------------------------------------------------------------------
+
+
+class ListOf(BaseModel, Generic[T]):
+    """Lists answer ``{data: [...], count}``."""
+
+    data: list[T]
+    count: int
+
+
+class FeedEvent(BaseModel):
+    position: int
+    aggregate_id: UUID
+    version: int
+    type: str
+    occurred_at: datetime | None
+    recorded_at: datetime
+    organisation: str | None
+    payload: dict[str, Any]
+
+
+class Health(BaseModel):
+    status: str
+    backend: str
+    event_position: int
+    views: dict[str, int]
