@@ -246,7 +246,8 @@ class LedgerCore(Application[UUID]):
         site = self._sites.get(site_id) or uow.get(site_id, Site)
         if site is None:
             raise UnknownSite(f"Unknown site {site_id}.", site_id=str(site_id))
-        self._sites[site_id] = site
+        if not site.pending_events:  # cache only what is stored
+            self._sites[site_id] = site
         return site
 
     def organisation(self, uow: UnitOfWork, organisation_id: UUID) -> Organisation:
@@ -256,7 +257,8 @@ class LedgerCore(Application[UUID]):
             raise UnknownOrganisation(
                 f"Unknown organisation {organisation_id}.", organisation_id=str(organisation_id)
             )
-        self._organisations[organisation_id] = found
+        if not found.pending_events:
+            self._organisations[organisation_id] = found
         return found
 
     def catalogue(self, refresh: bool = False) -> Catalogue:

@@ -7,7 +7,8 @@ domain, which answers with specific error codes (``invalid_mass``, ``invalid_tim
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date as CalendarDate
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -297,7 +298,7 @@ class WorkLogCreate(Body):
     contract: str = Field(description="insertion, employee, volunteer or trainee")
     activity: str = Field(description="collection, sorting, transport, processing or other")
     hours: Decimal = Field(description="More than 0, at most 24, in steps of 0.25")
-    date: date
+    date: CalendarDate
     id: UUID | None = None
 
 
@@ -307,7 +308,7 @@ class WorkLogCorrection(Body):
     contract: str | None = None
     activity: str | None = None
     worker_ref: str | None = None
-    date: date | None = None
+    date: CalendarDate | None = None
 
 
 class WorkLogPublic(BaseModel):
@@ -318,7 +319,7 @@ class WorkLogPublic(BaseModel):
     contract: str
     activity: str
     hours: float
-    date: date
+    date: CalendarDate
     version: int
     recorded_at: datetime | None
 
