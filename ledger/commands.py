@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -212,6 +212,8 @@ class Outcome:
 
 
 def _plain(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(v) for k, v in vars(value).items()}
     if isinstance(value, Decimal):
         return str(value.normalize())
     if isinstance(value, datetime | date):
@@ -227,6 +229,6 @@ def _plain(value: Any) -> Any:
 
 def digest(op: str, command: Any, target: UUID | None = None) -> str:
     """A stable digest of a command's content, to tell a repeat from a different request."""
-    body = _plain(asdict(command)) if command is not None else None
+    body = _plain(command)
     text = json.dumps([op, str(target) if target else None, body], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -59,6 +59,7 @@ class UnitOfWork:
         self.ledger = ledger
         self.aggregates: dict[UUID, Aggregate] = {}
         self.absent: set[UUID] = set()
+        self.touched: dict[UUID, int] = {}  # pending events of each aggregate a command touched
 
     def get(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         """The aggregate with this id if it exists and is a ``cls``, else None."""
@@ -70,6 +71,8 @@ class UnitOfWork:
                 self.absent.add(aggregate_id)
                 return None
             self.aggregates[aggregate_id] = aggregate
+        if aggregate is not None and aggregate_id not in self.touched:
+            self.touched[aggregate_id] = len(aggregate.pending_events)
         return aggregate if isinstance(aggregate, cls) else None
 
     def exists(self, aggregate_id: UUID) -> bool:
@@ -85,11 +88,19 @@ class UnitOfWork:
     def add(self, aggregate: Aggregate) -> None:
         self.aggregates[aggregate.id] = aggregate
         self.absent.discard(aggregate.id)
+        self.touched.setdefault(aggregate.id, 0)
 
-    def mark(self) -> tuple[int, int]:
-        """A fingerprint of pending changes: a failed command must leave it unchanged."""
-        pending = sum(len(a.pending_events) for a in self.aggregates.values())
-        return (len([a for a in self.aggregates.values() if a.pending_events]), pending)
+    def begin_command(self) -> None:
+        """Start watching what the next command touches."""
+        self.touched = {}
+
+    def command_changed_something(self) -> bool:
+        """Whether the command since ``begin_command`` left pending events behind."""
+        return any(
+            len(self.aggregates[i].pending_events) != n
+            for i, n in self.touched.items()
+            if i in self.aggregates
+        )
 
     def commit(self) -> int:
         """Save every pending event in one transaction; returns how many were saved."""
@@ -99,6 +110,7 @@ class UnitOfWork:
             if self.ledger.before_commit is not None:
                 self.ledger.before_commit()
             self.ledger.save(*changed)
+            self.ledger.remember(changed)
         return count
 
 
@@ -249,6 +261,14 @@ class LedgerCore(Application[UUID]):
         if not site.pending_events:  # cache only what is stored
             self._sites[site_id] = site
         return site
+
+    def remember(self, saved: list[Aggregate]) -> None:
+        """Cache the sites and organisations just stored (they never change)."""
+        for aggregate in saved:
+            if isinstance(aggregate, Site):
+                self._sites[aggregate.id] = aggregate
+            elif isinstance(aggregate, Organisation):
+                self._organisations[aggregate.id] = aggregate
 
     def organisation(self, uow: UnitOfWork, organisation_id: UUID) -> Organisation:
         """A registered organisation (cached: they never change)."""

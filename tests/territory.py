@@ -70,7 +70,9 @@ def build_territory(ledger: Ledger) -> Territory:
         workshop=workshop,
         fraying_mill=mill,
         boiler_company=boilers,
-        container_lillebonne=site(ledger, collectors, "Conteneur Lillebonne", "collection_point", LILLEBONNE),
+        container_lillebonne=site(
+            ledger, collectors, "Conteneur Lillebonne", "collection_point", LILLEBONNE
+        ),
         container_bolbec=site(ledger, collectors, "Conteneur Bolbec", "collection_point", BOLBEC),
         sorting_centre=site(ledger, workshop, "Atelier de tri de Bolbec", "sorting_centre", BOLBEC),
         mill_site=site(ledger, mill, "Usine d'effilochage", "recycler", "59350"),

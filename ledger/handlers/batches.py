@@ -195,7 +195,8 @@ class BatchCommands(LedgerCore):
             site_id = cmd.site_id or batch.destination_site_id or batch.site_id
             assert site_id is not None
             site = self.site(uow, site_id)
-            self.require_owner(actor, site)
+            if site_id == batch.destination_site_id:
+                self.require_owner(actor, site)  # the receiving organisation signs for it
             batch.receive(site.id, site.owner_id, mass_g, **acted)
             return Outcome(batch_ref(batch))
 

@@ -71,7 +71,11 @@ def client(settings: Settings) -> Iterator[TestClient]:
 def api(client: TestClient) -> Api:
     """Caux Vallée de Seine in miniature, registered over HTTP."""
     api = Api(client)
-    api.put("admin", "/territory", {"name": "Caux Vallée de Seine", "communes_insee": ["76384", "76114"]})
+    api.put(
+        "admin",
+        "/territory",
+        {"name": "Caux Vallée de Seine", "communes_insee": ["76384", "76114"]},
+    )
     api.organisation("collectors", ["collector", "transporter"])
     api.organisation("workshop", ["sorter"])
     api.organisation("mill", ["recycler"])

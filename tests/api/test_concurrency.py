@@ -16,7 +16,12 @@ def test_two_writers_on_one_batch_one_wins_the_other_gets_concurrent_change(api:
     bag = api.ok(
         "collector",
         "/batches",
-        {"material": "textile.collected", "mass_kg": 100, "site_id": api.ids["container"], "occurred_at": (now - timedelta(hours=2)).isoformat()},
+        {
+            "material": "textile.collected",
+            "mass_kg": 100,
+            "site_id": api.ids["container"],
+            "occurred_at": (now - timedelta(hours=2)).isoformat(),
+        },
     )
     ledger = api.client.app.state.ledger  # type: ignore[attr-defined]
     both_ready = threading.Barrier(2, timeout=10)
@@ -49,7 +54,12 @@ def test_two_writers_on_one_batch_one_wins_the_other_gets_concurrent_change(api:
 
 
 def test_the_same_idempotency_key_from_two_threads_writes_once(api: Api) -> None:
-    body = {"material": "textile.collected", "mass_kg": 55, "site_id": api.ids["container"], "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()}
+    body = {
+        "material": "textile.collected",
+        "mass_kg": 55,
+        "site_id": api.ids["container"],
+        "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+    }
     ledger = api.client.app.state.ledger  # type: ignore[attr-defined]
     both_ready = threading.Barrier(2, timeout=10)
     ledger.before_commit = both_ready.wait
@@ -57,7 +67,9 @@ def test_the_same_idempotency_key_from_two_threads_writes_once(api: Api) -> None
 
     def post(slot: int) -> None:
         with TestClient(api.client.app) as client:
-            results[slot] = client.post("/api/v1/batches", json=body, headers=api.headers("collector", "retry-77"))
+            results[slot] = client.post(
+                "/api/v1/batches", json=body, headers=api.headers("collector", "retry-77")
+            )
 
     threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
     for thread in threads:

@@ -80,7 +80,14 @@ def test_unknown_batch_in_the_path_is_404(api: Api) -> None:
 def test_roles_and_organisations_are_403(api: Api) -> None:
     refused(api, "sorter", "/batches", collection(api), 403, "role_not_allowed")
     refused(api, "auditor", "/batches", collection(api), 403, "role_not_allowed")
-    refused(api, "collector", "/organisations", {"name": "X", "kinds": ["collector"]}, 403, "role_not_allowed")
+    refused(
+        api,
+        "collector",
+        "/organisations",
+        {"name": "X", "kinds": ["collector"]},
+        403,
+        "role_not_allowed",
+    )
     bag = api.ok("collector", "/batches", collection(api))
     weigh = {"mass_kg": 410, "occurred_at": ago(1)}
     refused(api, "mill", f"/batches/{bag['id']}/weighings", weigh, 403, "organisation_not_allowed")
@@ -88,7 +95,11 @@ def test_roles_and_organisations_are_403(api: Api) -> None:
 
 def test_mass_balance_violation_is_409_with_the_imbalance(api: Api) -> None:
     bag = api.ok("collector", "/batches", collection(api))
-    api.ok("collector", f"/batches/{bag['id']}/dispatches", {"to_site_id": api.ids["sorting_centre"], "occurred_at": ago(1.5)})
+    api.ok(
+        "collector",
+        f"/batches/{bag['id']}/dispatches",
+        {"to_site_id": api.ids["sorting_centre"], "occurred_at": ago(1.5)},
+    )
     api.ok("sorter", f"/batches/{bag['id']}/receipts", {"occurred_at": ago(1)})
     body = {
         "process": "sorting",
@@ -123,7 +134,9 @@ def test_a_repeated_token_request_is_409(api: Api) -> None:
 
 def test_label_already_bound_is_409(api: Api) -> None:
     api.ok("collector", "/batches", collection(api, label_code="LB-7"))
-    refused(api, "collector", "/batches", collection(api, label_code="LB-7"), 409, "label_already_bound")
+    refused(
+        api, "collector", "/batches", collection(api, label_code="LB-7"), 409, "label_already_bound"
+    )
 
 
 def test_unknown_route_is_a_json_404(api: Api) -> None:

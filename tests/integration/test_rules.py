@@ -77,7 +77,9 @@ def test_collection_refuses_a_naive_or_future_time(ledger: Ledger, world: Territ
     assert ledger.collect(collector, soon).status == 201
 
 
-def test_unknown_material_site_and_organisation_are_refused(ledger: Ledger, world: Territory) -> None:
+def test_unknown_material_site_and_organisation_are_refused(
+    ledger: Ledger, world: Territory
+) -> None:
     collector = world.actor("collector")
     cmd = collection(world, "10", material="textile.unknown")
     refused(ledger, errors.UnknownMaterial, lambda: ledger.collect(collector, cmd))
@@ -86,14 +88,18 @@ def test_unknown_material_site_and_organisation_are_refused(ledger: Ledger, worl
     from ledger.commands import RegisterSite
     from tests.territory import ADMIN
 
-    site = RegisterSite(organisation_id=uuid4(), name="Nowhere", kind="warehouse", commune_insee="76384")
+    site = RegisterSite(
+        organisation_id=uuid4(), name="Nowhere", kind="warehouse", commune_insee="76384"
+    )
     refused(ledger, errors.UnknownOrganisation, lambda: ledger.register_site(ADMIN, site))
 
 
 def test_only_a_held_batch_can_be_dispatched(ledger: Ledger, world: Territory) -> None:
     bag = collect(ledger, world, "18.4")
     collector = world.actor("collector")
-    ledger.dispatch(collector, bag, Dispatch(to_site_id=world.sorting_centre, occurred_at=hours_ago(1)))
+    ledger.dispatch(
+        collector, bag, Dispatch(to_site_id=world.sorting_centre, occurred_at=hours_ago(1))
+    )
     again = Dispatch(to_site_id=world.mill_site, occurred_at=hours_ago(0.5))
     refused(ledger, errors.BatchNotHeld, lambda: ledger.dispatch(collector, bag, again))
 
@@ -109,7 +115,9 @@ def test_only_an_in_transit_batch_is_received_and_only_at_its_destination(
         errors.BatchNotInTransit,
         lambda: ledger.receive(collector, bag, Receive(occurred_at=hours_ago(1))),
     )
-    ledger.dispatch(collector, bag, Dispatch(to_site_id=world.sorting_centre, occurred_at=hours_ago(1)))
+    ledger.dispatch(
+        collector, bag, Dispatch(to_site_id=world.sorting_centre, occurred_at=hours_ago(1))
+    )
     elsewhere = Receive(occurred_at=hours_ago(0.5), site_id=world.mill_site)
     refused(ledger, errors.WrongDestination, lambda: ledger.receive(sorter, bag, elsewhere))
     mill = world.actor("mill")
@@ -127,12 +135,18 @@ def test_only_an_in_transit_batch_is_received_and_only_at_its_destination(
     )
 
 
-def test_receipt_flags_a_weight_difference_over_two_percent(ledger: Ledger, world: Territory) -> None:
+def test_receipt_flags_a_weight_difference_over_two_percent(
+    ledger: Ledger, world: Territory
+) -> None:
     bag = collect(ledger, world, "100")
     ledger.dispatch(
-        world.actor("collector"), bag, Dispatch(to_site_id=world.sorting_centre, occurred_at=hours_ago(1))
+        world.actor("collector"),
+        bag,
+        Dispatch(to_site_id=world.sorting_centre, occurred_at=hours_ago(1)),
     )
-    ledger.receive(world.actor("sorter"), bag, Receive(occurred_at=hours_ago(0.5), mass_kg=Decimal("97.5")))
+    ledger.receive(
+        world.actor("sorter"), bag, Receive(occurred_at=hours_ago(0.5), mass_kg=Decimal("97.5"))
+    )
     received = ledger.history(bag)[-1]
     assert received["type"] == "Received"
     assert received["payload"]["discrepancy_flagged"] is True
@@ -140,7 +154,9 @@ def test_receipt_flags_a_weight_difference_over_two_percent(ledger: Ledger, worl
     assert ledger.batch(bag)["mass_kg"] == 97.5
 
 
-def sort(world: Territory, inputs: list[Any], outputs: list[tuple[str, str]], **more: Any) -> Transform:
+def sort(
+    world: Territory, inputs: list[Any], outputs: list[tuple[str, str]], **more: Any
+) -> Transform:
     return Transform(
         process="sorting",
         site_id=world.sorting_centre,
@@ -154,7 +170,9 @@ def sort(world: Territory, inputs: list[Any], outputs: list[tuple[str, str]], **
 def at_workshop(ledger: Ledger, world: Territory, mass_kg: str) -> Any:
     bag = collect(ledger, world, mass_kg)
     ledger.dispatch(
-        world.actor("collector"), bag, Dispatch(to_site_id=world.sorting_centre, occurred_at=hours_ago(1))
+        world.actor("collector"),
+        bag,
+        Dispatch(to_site_id=world.sorting_centre, occurred_at=hours_ago(1)),
     )
     ledger.receive(world.actor("sorter"), bag, Receive(occurred_at=hours_ago(0.5)))
     return bag
@@ -163,12 +181,16 @@ def at_workshop(ledger: Ledger, world: Territory, mass_kg: str) -> Any:
 def test_sorting_refuses_outputs_heavier_than_inputs(ledger: Ledger, world: Territory) -> None:
     bale = at_workshop(ledger, world, "412.5")
     cmd = sort(world, [bale], [("textile.reuse.cream", "300"), ("textile.csr", "130")])
-    error = refused(ledger, errors.MassBalanceViolation, lambda: ledger.transform(world.actor("sorter"), cmd))
+    error = refused(
+        ledger, errors.MassBalanceViolation, lambda: ledger.transform(world.actor("sorter"), cmd)
+    )
     assert error.details["imbalance_kg"] == -17.5
     assert error.details["tolerance_kg"] == 8.25
 
 
-def test_sorting_accepts_a_declared_loss_within_two_percent(ledger: Ledger, world: Territory) -> None:
+def test_sorting_accepts_a_declared_loss_within_two_percent(
+    ledger: Ledger, world: Territory
+) -> None:
     bale = at_workshop(ledger, world, "412.5")
     cmd = sort(
         world,
@@ -217,7 +239,11 @@ def test_a_consumed_or_valorised_batch_takes_no_further_movement(
 def test_a_material_without_route_cannot_be_valorised(ledger: Ledger, world: Territory) -> None:
     bale = at_workshop(ledger, world, "100")
     cmd = Valorise(route="energy", occurred_at=hours_ago(0.1))
-    refused(ledger, errors.MaterialNotValorisable, lambda: ledger.valorise(world.actor("sorter"), bale, cmd))
+    refused(
+        ledger,
+        errors.MaterialNotValorisable,
+        lambda: ledger.valorise(world.actor("sorter"), bale, cmd),
+    )
 
 
 def test_a_label_code_binds_to_at_most_one_batch_ever(ledger: Ledger, world: Territory) -> None:
@@ -226,7 +252,11 @@ def test_a_label_code_binds_to_at_most_one_batch_ever(ledger: Ledger, world: Ter
     refused(ledger, errors.LabelAlreadyBound, lambda: ledger.collect(world.actor("collector"), cmd))
     other = collect(ledger, world, "14")
     relabel = Label(label_code="LB-2026-0001", occurred_at=hours_ago(1))
-    refused(ledger, errors.LabelAlreadyBound, lambda: ledger.label(world.actor("collector"), other, relabel))
+    refused(
+        ledger,
+        errors.LabelAlreadyBound,
+        lambda: ledger.label(world.actor("collector"), other, relabel),
+    )
     assert ledger.label_lookup("lb-2026-0001")["batch_id"] != str(other)
 
 
@@ -239,7 +269,11 @@ def test_an_event_cannot_occur_before_the_previous_one(ledger: Ledger, world: Te
 def test_field_roles_act_only_on_their_own_batches(ledger: Ledger, world: Territory) -> None:
     bag = collect(ledger, world, "12")
     weigh = Weigh(mass_kg=Decimal("12.2"), occurred_at=hours_ago(1))
-    refused(ledger, errors.OrganisationNotAllowed, lambda: ledger.weigh(world.actor("sorter"), bag, weigh))
+    refused(
+        ledger,
+        errors.OrganisationNotAllowed,
+        lambda: ledger.weigh(world.actor("sorter"), bag, weigh),
+    )
     cmd = collection(world, "10")
     refused(ledger, errors.RoleNotAllowed, lambda: ledger.collect(world.actor("sorter"), cmd))
 

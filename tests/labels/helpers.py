@@ -58,6 +58,11 @@ def save_artifact(name: str, image: Image.Image) -> None:
     image.save(ARTIFACTS / name)
 
 
+def save_text_artifact(name: str, text: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / name).write_text(text, encoding="utf-8")
+
+
 def dark_bbox(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     """Bounding box, in image coordinates, of the pixels darker than mid-grey inside ``box``."""
     region = image.convert("L").crop(box).point(lambda v: 255 if v < 128 else 0)

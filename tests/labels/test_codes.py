@@ -62,7 +62,8 @@ def test_check_detects_every_substitution_and_transposition_in_every_code() -> N
     # (position, symbol) combination proves detection for all 32**8 codes, not just a sample.
     weights = [*codes._WEIGHTS, 1]  # the check symbol has weight a^0 = 1
     mul = codes._gf_mul
-    assert len(set(weights)) == len(weights) and 0 not in weights
+    assert len(set(weights)) == len(weights)
+    assert 0 not in weights
     for i, wi in enumerate(weights):
         for a in range(32):
             for b in range(32):
@@ -78,7 +79,8 @@ def test_weights_are_powers_of_a_primitive_element_of_gf32() -> None:
     for _ in range(31):
         powers.append(value)
         value = codes._gf_mul(value, 2)
-    assert value == 1 and len(set(powers)) == 31  # x has order 31: it generates GF(32)*
+    assert value == 1
+    assert len(set(powers)) == 31
 
 
 def test_check_character_values_are_stable() -> None:
@@ -159,4 +161,5 @@ def test_normalize_either_returns_a_valid_code_or_raises_invalid_label_code(text
     except InvalidLabelCode:
         assert not is_valid(text)
     else:
-        assert is_valid(display) and DISPLAY.fullmatch(display)
+        assert is_valid(display)
+        assert DISPLAY.fullmatch(display)

@@ -74,7 +74,8 @@ def test_runs_cover_exactly_the_dark_modules() -> None:
     matrix = qr_matrix("https://ledger.example/l/XZFPEYWJ0?s=W6NBP48T")
     dark = {(r, c) for r in range(matrix.size) for c in range(matrix.size) if matrix.is_dark(r, c)}
     covered = [(r, c0 + i) for r, c0, length in matrix.runs() for i in range(length)]
-    assert len(covered) == len(set(covered)) and set(covered) == dark
+    assert len(covered) == len(set(covered))
+    assert set(covered) == dark
 
 
 def test_label_urls_fit_a_version_6_symbol_at_level_h() -> None:

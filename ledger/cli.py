@@ -1,0 +1,150 @@
+"""The ``ledger`` command: serve, demo, token create, import, export events."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+from uuid import UUID
+
+import typer
+
+from ledger.application import Ledger
+from ledger.commands import Actor, IssueToken
+from ledger.database import prepare_database
+from ledger.domain.errors import LedgerError
+from ledger.domain.registry import SYSTEM_ORGANISATION_ID
+from ledger.settings import Settings
+
+app = typer.Typer(help="Filière ledger: traceability of a territory's circular-economy chains.")
+token_app = typer.Typer(help="Access tokens.")
+export_app = typer.Typer(help="Exports of the ledger.")
+app.add_typer(token_app, name="token")
+app.add_typer(export_app, name="export")
+
+CLI_ADMIN = Actor(SYSTEM_ORGANISATION_ID, "admin", "cli")
+
+
+def open_ledger() -> Ledger:
+    settings = Settings.from_env()
+    prepare_database(settings)
+    return Ledger(settings)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (use PostgreSQL for >1)")] = 1,
+    print_admin_token: Annotated[bool, typer.Option(help="Issue and print an admin token")] = False,
+) -> None:
+    """Serve the API and pages as configured by LEDGER_* variables (never loads demo data)."""
+    import uvicorn
+
+    settings = Settings.from_env()
+    if workers > 1 and settings.backend == "sqlite":
+        typer.echo("Several workers need PostgreSQL: SQLite has one writer at a time.", err=True)
+        raise typer.Exit(2)
+    ledger = open_ledger()
+    if print_admin_token:
+        _, secret = ledger.issue_token(CLI_ADMIN, IssueToken(SYSTEM_ORGANISATION_ID, "admin"))
+        typer.echo(f"Admin token (shown once): {secret}")
+    ledger.close()
+    typer.echo(f"Filière ledger on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run("ledger.api.asgi:app_from_env", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
+def demo(
+    if_empty: Annotated[bool, typer.Option(help="Do nothing if the ledger holds data")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed of the generated activity")] = 2026,
+) -> None:
+    """Load the demo territory: Caux Vallée de Seine actors and three months of activity."""
+    from ledger.demo import demo_is_loaded, load_demo
+
+    ledger = open_ledger()
+    if if_empty and (demo_is_loaded(ledger) or not ledger.is_empty()):
+        typer.echo("The ledger already holds data: demo not loaded.")
+        return
+    started = time.perf_counter()
+    try:
+        summary = load_demo(ledger, seed=seed)
+    except LedgerError as error:
+        typer.echo(f"Demo not loaded: {error.message}", err=True)
+        raise typer.Exit(1) from None
+    elapsed = time.perf_counter() - started
+    typer.echo(f"Demo territory loaded in {elapsed:.1f} s: {summary}")
+
+
+@token_app.command("create")
+def token_create(
+    org: Annotated[str, typer.Option("--org", help="Organisation id")],
+    role: Annotated[str, typer.Option("--role", help="admin, collector, sorter, …")],
+) -> None:
+    """Issue a token for an organisation and role, and print it (shown only once)."""
+    ledger = open_ledger()
+    try:
+        _, secret = ledger.issue_token(CLI_ADMIN, IssueToken(UUID(org), role))
+    except (LedgerError, ValueError) as error:
+        typer.echo(f"Refused: {getattr(error, 'message', error)}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(secret)
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="JSONL file, one command per line", exists=True)],
+    results: Annotated[Path | None, typer.Option(help="Per-line result file")] = None,
+    chunk: Annotated[int, typer.Option(help="Lines per transaction")] = 2000,
+) -> None:
+    """Apply commands from a JSONL file in large transactions; idempotent by client_event_id."""
+    from ledger.importer import Importer
+
+    ledger = open_ledger()
+    results_path = results or file.with_suffix(".results.jsonl")
+    total = sum(1 for line in file.open(encoding="utf-8") if line.strip())
+    importer = Importer(ledger, chunk_size=chunk)
+    counts = {"ok": 0, "duplicate": 0, "error": 0}
+    started = time.perf_counter()
+    with (
+        file.open(encoding="utf-8") as lines,
+        results_path.open("w", encoding="utf-8") as out,
+        typer.progressbar(length=total, label="Importing", file=sys.stderr) as progress,
+    ):
+        for result in importer.run(lines):
+            out.write(result.to_json() + "\n")
+            counts[result.status] += 1
+            progress.update(1)
+    elapsed = time.perf_counter() - started
+    rate = importer.events_written / elapsed if elapsed else 0.0
+    typer.echo(
+        f"{counts['ok']} ok, {counts['duplicate']} duplicate, {counts['error']} error; "
+        f"{importer.events_written} events in {elapsed:.1f} s ({rate:,.0f} events/s). "
+        f"Results: {results_path}"
+    )
+    if counts["error"]:
+        raise typer.Exit(1)
+
+
+@export_app.command("events")
+def export_events(
+    output: Annotated[Path | None, typer.Option(help="File to write (default: stdout)")] = None,
+) -> None:
+    """Write the whole event log as JSONL, in the order it was stored."""
+    ledger = open_ledger()
+    stream = output.open("w", encoding="utf-8") if output else sys.stdout
+    after = 0
+    try:
+        while page := ledger.feed(after, 1000):
+            for event in page:
+                stream.write(json.dumps(event, ensure_ascii=False) + "\n")
+            after = page[-1]["position"]
+    finally:
+        if output:
+            stream.close()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,341 @@
+"""``ledger import``: commands in the API's JSON shapes, one per line, in large transactions.
+
+Each line is ``{"op", "client_event_id", "batch_id"?, "body"}``; ``body`` is exactly the body of
+the matching endpoint. Lines are applied in order inside chunks that commit as one transaction; a
+line that fails is reported and does not stop the others. If a chunk cannot commit (another
+writer changed the same batch meanwhile) or a failed line left changes behind, the chunk is
+replayed line by line, each line in its own transaction, so nothing is lost or counted twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+from pydantic import BaseModel, ValidationError
+
+from ledger.api import schemas
+from ledger.api.routers.transformations import transform_command
+from ledger.application import Ledger
+from ledger.commands import (
+    Actor,
+    Collect,
+    Correct,
+    CorrectWorkLog,
+    DefineTerritory,
+    Dispatch,
+    Idempotency,
+    IssueToken,
+    Label,
+    LogWork,
+    Outcome,
+    Outlet,
+    Receive,
+    RegisterOrganisation,
+    RegisterSite,
+    Valorise,
+    Weigh,
+)
+from ledger.core import UnitOfWork
+from ledger.domain.batch import Batch, BatchState
+from ledger.domain.errors import BatchNotFound, ConcurrentChange, InvalidInput, LedgerError
+from ledger.domain.indexes import IdempotencyRecord, LabelBinding
+from ledger.domain.registry import SYSTEM_ORGANISATION_ID
+
+Handler = Callable[[Ledger, Actor, "Line", Any, Idempotency | None, UnitOfWork], Outcome]
+
+
+class ChunkTainted(Exception):
+    """A failed line left pending changes in the chunk's unit of work."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One parsed line of an import file."""
+
+    number: int
+    op: str
+    client_event_id: str | None
+    batch_id: UUID | None  # or the work log id of a work log correction
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LineResult:
+    number: int
+    client_event_id: str | None
+    status: str  # ok, duplicate or error
+    id: str | None = None
+    code: str | None = None
+    message: str | None = None
+
+    def to_json(self) -> str:
+        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        return json.dumps(data, ensure_ascii=False)
+
+
+def batch_command(command: Callable[..., Outcome], make: Callable[[Any], Any]) -> Handler:
+    def handle(
+        ledger: Ledger, actor: Actor, line: Line, body: Any, idem: Any, uow: UnitOfWork
+    ) -> Outcome:
+        if line.batch_id is None:
+            raise InvalidInput("This op needs a batch_id.")
+        return command(ledger, actor, line.batch_id, make(body), idem, uow)
+
+    return handle
+
+
+def valorisation(body: schemas.ValorisationCreate) -> Valorise:
+    outlet = Outlet(**body.outlet.model_dump()) if body.outlet else None
+    return Valorise(**body.model_dump(exclude={"outlet"}), outlet=outlet)
+
+
+def issue_token(
+    ledger: Ledger, actor: Actor, line: Line, body: Any, idem: Any, uow: UnitOfWork
+) -> Outcome:
+    outcome, _secret = ledger.issue_token(actor, IssueToken(**body.model_dump()), idem, uow)
+    return (
+        outcome  # an imported token's secret is not shown: issue tokens with `ledger token create`
+    )
+
+
+OPS: dict[str, tuple[type[BaseModel], Handler]] = {
+    "organisation": (
+        schemas.OrganisationCreate,
+        lambda ldg, a, _, b, i, u: ldg.register_organisation(
+            a, RegisterOrganisation(**b.model_dump()), i, u
+        ),
+    ),
+    "site": (
+        schemas.SiteCreate,
+        lambda ldg, a, _, b, i, u: ldg.register_site(a, RegisterSite(**b.model_dump()), i, u),
+    ),
+    "territory": (
+        schemas.TerritoryUpdate,
+        lambda ldg, a, _, b, i, u: ldg.define_territory(a, DefineTerritory(**b.model_dump()), i, u),
+    ),
+    "token": (schemas.TokenCreate, issue_token),
+    "collect": (
+        schemas.CollectionCreate,
+        lambda ldg, a, _, b, i, u: ldg.collect(a, Collect(**b.model_dump()), i, u),
+    ),
+    "weigh": (
+        schemas.WeighingCreate,
+        batch_command(Ledger.weigh, lambda b: Weigh(**b.model_dump())),
+    ),
+    "label": (
+        schemas.LabellingCreate,
+        batch_command(Ledger.label, lambda b: Label(**b.model_dump())),
+    ),
+    "dispatch": (
+        schemas.DispatchCreate,
+        batch_command(Ledger.dispatch, lambda b: Dispatch(**b.model_dump())),
+    ),
+    "receive": (
+        schemas.ReceiptCreate,
+        batch_command(Ledger.receive, lambda b: Receive(**b.model_dump())),
+    ),
+    "valorise": (schemas.ValorisationCreate, batch_command(Ledger.valorise, valorisation)),
+    "correct": (
+        schemas.CorrectionCreate,
+        batch_command(Ledger.correct, lambda b: Correct(**b.model_dump())),
+    ),
+    "transform": (
+        schemas.TransformationCreate,
+        lambda ldg, a, _, b, i, u: ldg.transform(a, transform_command(b), i, u),
+    ),
+    "work": (
+        schemas.WorkLogCreate,
+        lambda ldg, a, _, b, i, u: ldg.log_work(a, LogWork(**b.model_dump()), i, u),
+    ),
+    "correct_work": (
+        schemas.WorkLogCorrection,
+        lambda ldg, a, line, b, i, u: ldg.correct_work_log(
+            a, line.batch_id or UUID(int=0), CorrectWorkLog(**b.model_dump()), i, u
+        ),
+    ),
+}
+
+
+def parse(number: int, text: str) -> Line:
+    """One JSON line into a ``Line`` (or ``InvalidInput``)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"Line is not JSON: {error.msg}.") from None
+    if not isinstance(data, dict) or data.get("op") not in OPS:
+        raise InvalidInput(f"op must be one of {', '.join(OPS)}.")
+    body = data.get("body")
+    if not isinstance(body, dict):
+        raise InvalidInput("body must be a JSON object.")
+    client_event_id = data.get("client_event_id")
+    if client_event_id is not None and not (
+        isinstance(client_event_id, str) and 0 < len(client_event_id) <= 200
+    ):
+        raise InvalidInput("client_event_id is a string of 1 to 200 characters.")
+    try:
+        target = data.get("batch_id") or data.get("work_log_id")
+        batch_id = UUID(target) if target else None
+    except (ValueError, TypeError):
+        raise InvalidInput("batch_id must be a UUID.") from None
+    return Line(number, data["op"], client_event_id, batch_id, body)
+
+
+class Importer:
+    """Applies import lines to a ledger in chunks, acting for the organisation concerned."""
+
+    def __init__(self, ledger: Ledger, chunk_size: int = 2000, token_id: str = "import") -> None:
+        self.ledger = ledger
+        self.chunk_size = chunk_size
+        self.token_id = token_id
+        self.events_written = 0
+
+    def run(self, texts: Iterable[str]) -> Iterator[LineResult]:
+        """Apply every line in order; yields one result per non-blank line."""
+        chunk: list[tuple[int, str]] = []
+        for number, text in enumerate(texts, start=1):
+            if text.strip():
+                chunk.append((number, text))
+            if len(chunk) >= self.chunk_size:
+                yield from self.apply_chunk(chunk)
+                chunk = []
+        if chunk:
+            yield from self.apply_chunk(chunk)
+
+    def apply_chunk(self, chunk: list[tuple[int, str]]) -> list[LineResult]:
+        uow = UnitOfWork(self.ledger)
+        uow.prefetch_absent(self.ids_to_prefetch(chunk))
+        try:
+            results = [self.apply(uow, number, text) for number, text in chunk]
+            self.events_written += uow.commit()
+            return results
+        except (ChunkTainted, IntegrityError):
+            return self.apply_one_by_one(chunk)
+
+    def ids_to_prefetch(self, chunk: list[tuple[int, str]]) -> list[UUID]:
+        """Ids the chunk will look up and that are probably free: learnt in one query.
+
+        Idempotency records, client-chosen ids and label bindings are usually new; asking for
+        each one separately would cost one read per line. Owners are guessed by following the
+        chunk's own collections and dispatches; a wrong guess only costs the usual read.
+        """
+        owners: dict[UUID, UUID] = {}
+        destinations: dict[UUID, UUID] = {}
+        ids: list[UUID] = []
+        for number, text in chunk:
+            try:
+                line = parse(number, text)
+                ids.extend(self.ids_of(line, owners, destinations))
+            except (LedgerError, ValueError, TypeError, KeyError):
+                continue
+        return ids
+
+    def ids_of(
+        self, line: Line, owners: dict[UUID, UUID], destinations: dict[UUID, UUID]
+    ) -> list[UUID]:
+        body = line.body
+        new_ids = [UUID(str(body["id"]))] if body.get("id") else []
+        new_ids += [UUID(str(o["batch_id"])) for o in body.get("outputs", []) if o.get("batch_id")]
+        codes = [body.get("label_code")] + [o.get("label_code") for o in body.get("outputs", [])]
+        ids = new_ids + [LabelBinding.create_id(str(c).strip().upper()) for c in codes if c]
+        owner = self.guess_owner(line, owners, destinations)
+        for batch_id in new_ids:
+            if owner is not None:
+                owners[batch_id] = owner
+        if owner is not None and line.client_event_id:
+            ids.append(IdempotencyRecord.create_id(str(owner), line.client_event_id))
+        return ids
+
+    def guess_owner(
+        self, line: Line, owners: dict[UUID, UUID], destinations: dict[UUID, UUID]
+    ) -> UUID | None:
+        if line.op in ("organisation", "site", "territory", "token", "correct_work"):
+            return SYSTEM_ORGANISATION_ID
+        site_id = line.body.get("site_id")
+        if line.op in ("collect", "transform", "work") and site_id:
+            site = self.ledger._sites.get(UUID(str(site_id)))
+            return None if site is None else site.owner_id
+        if line.batch_id is None:
+            return None
+        if line.op == "dispatch" and line.body.get("to_site_id"):
+            destinations[line.batch_id] = UUID(str(line.body["to_site_id"]))
+        if line.op == "receive" and line.batch_id in destinations:
+            site = self.ledger._sites.get(destinations.pop(line.batch_id))
+            if site is not None:
+                owners[line.batch_id] = site.owner_id
+        return owners.get(line.batch_id)
+
+    def apply_one_by_one(self, chunk: list[tuple[int, str]]) -> list[LineResult]:
+        results = []
+        for number, text in chunk:
+            uow = UnitOfWork(self.ledger)
+            try:
+                result = self.apply(uow, number, text)
+                self.events_written += uow.commit()
+            except ChunkTainted:
+                result = LineResult(
+                    number, None, "error", code="internal", message="Line left changes."
+                )
+            except IntegrityError:
+                error = ConcurrentChange("Another writer changed the same thing; import it again.")
+                result = LineResult(number, None, "error", code=error.code, message=error.message)
+            results.append(result)
+        return results
+
+    def apply(self, uow: UnitOfWork, number: int, text: str) -> LineResult:
+        """Apply one line inside the chunk; a refused line must leave the chunk unchanged."""
+        uow.begin_command()
+        client_event_id = None
+        try:
+            line = parse(number, text)
+            client_event_id = line.client_event_id
+            schema, handler = OPS[line.op]
+            body = schema.model_validate(line.body)
+            actor = self.actor_for(uow, line, body)
+            idem = Idempotency(client_event_id, actor.organisation_id) if client_event_id else None
+            outcome = handler(self.ledger, actor, line, body, idem, uow)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            message = f"Invalid body: {where}: {first.get('msg', 'invalid')}."
+            return LineResult(
+                number, client_event_id, "error", code="invalid_input", message=message
+            )
+        except LedgerError as error:
+            if uow.command_changed_something():
+                raise ChunkTainted from error
+            return LineResult(
+                number, client_event_id, "error", code=error.code, message=error.message
+            )
+        status = "duplicate" if outcome.duplicate else "ok"
+        return LineResult(number, client_event_id, status, id=outcome.ref.id)
+
+    def actor_for(self, uow: UnitOfWork, line: Line, body: Any) -> Actor:
+        """The organisation that owns the site concerned (DESIGN §4.3), acting as an importer."""
+        site_id = getattr(body, "site_id", None)
+        if line.op in ("collect", "transform", "work") and site_id is not None:
+            owner = self.ledger.site(uow, site_id).owner_id
+        elif line.op in ("organisation", "site", "territory", "token"):
+            owner = SYSTEM_ORGANISATION_ID
+        else:
+            owner = self.batch_owner(uow, line)
+        return Actor(owner, "admin", self.token_id)
+
+    def batch_owner(self, uow: UnitOfWork, line: Line) -> UUID:
+        if line.op == "correct_work":
+            return SYSTEM_ORGANISATION_ID
+        batch = uow.get(line.batch_id, Batch) if line.batch_id else None
+        if batch is None:
+            raise BatchNotFound(f"No batch {line.batch_id}.", batch_id=str(line.batch_id))
+        if (
+            line.op == "receive"
+            and batch.state is BatchState.IN_TRANSIT
+            and batch.destination_site_id
+        ):
+            return self.ledger.site(uow, batch.destination_site_id).owner_id
+        assert batch.holder_id is not None
+        return batch.holder_id
