@@ -104,7 +104,8 @@ def import_file(
 
     ledger = open_ledger()
     results_path = results or file.with_suffix(".results.jsonl")
-    total = sum(1 for line in file.open(encoding="utf-8") if line.strip())
+    with file.open(encoding="utf-8") as counting:
+        total = sum(1 for line in counting if line.strip())
     importer = Importer(ledger, chunk_size=chunk)
     counts = {"ok": 0, "duplicate": 0, "error": 0}
     started = time.perf_counter()

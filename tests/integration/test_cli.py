@@ -1,0 +1,133 @@
+"""The `ledger` command: import with a result file per line, export, tokens, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from typer.testing import CliRunner
+
+from bench.workload import registry, uid
+from ledger.application import Ledger
+from ledger.cli import app
+from ledger.settings import Settings
+
+
+@pytest.fixture
+def runner(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LEDGER_DATABASE_SCHEMA", settings.database_schema)
+    return CliRunner()
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def collection_line(key: str, batch: str, kg: float) -> str:
+    body = {
+        "id": uid("bag", batch),
+        "material": "textile.collected",
+        "mass_kg": kg,
+        "site_id": uid("container", 0),
+        "occurred_at": "2026-09-14T08:30:00+02:00",
+        "label_code": f"LB-{batch}",
+    }
+    return json.dumps({"op": "collect", "client_event_id": key, "body": body})
+
+
+def test_import_reports_each_line_and_is_idempotent(
+    runner: CliRunner, settings: Settings, tmp_path: Path
+) -> None:
+    lines = [
+        *registry(containers=2),
+        collection_line("c-1", "1", 412.5),
+        collection_line("c-2", "2", 99.999),
+        collection_line("c-3", "3", 40000.5),  # over 40 t: refused
+        "{not json",
+        json.dumps(
+            {
+                "op": "dispatch",
+                "client_event_id": "d-1",
+                "batch_id": uid("bag", "1"),
+                "body": {"to_site_id": uid("centre"), "occurred_at": "2026-09-14T09:00:00+02:00"},
+            }
+        ),
+        collection_line("c-4", "4", 10),
+        collection_line("c-5", "5", 11).replace('"LB-5"', '"LB-1"'),  # label already bound
+    ]
+    source = write_lines(tmp_path / "week-37.jsonl", lines)
+    results = tmp_path / "week-37.results.jsonl"
+
+    first = runner.invoke(app, ["import", str(source), "--results", str(results), "--chunk", "3"])
+    assert first.exit_code == 1, first.output  # some lines were refused
+    outcome = [json.loads(line) for line in results.read_text().splitlines()]
+    assert len(outcome) == len(lines)
+    by_line = {r["number"]: r for r in outcome}
+    assert [by_line[n]["status"] for n in range(7, 14)] == [
+        "ok", "ok", "error", "error", "ok", "ok", "error",
+    ]  # fmt: skip
+    assert by_line[9]["code"] == "invalid_mass"
+    assert by_line[10]["code"] == "invalid_input"
+    assert by_line[13]["code"] == "label_already_bound"
+
+    ledger = Ledger(settings)
+    position = ledger.event_log.max_position()
+    assert ledger.batch(UUID(uid("bag", "1")))["state"] == "in_transit"
+    ledger.close()
+
+    again = runner.invoke(app, ["import", str(source), "--results", str(results)])
+    statuses = [json.loads(line)["status"] for line in results.read_text().splitlines()]
+    assert statuses.count("ok") == 0, again.output
+    assert statuses.count("duplicate") == len(lines) - 3
+    ledger = Ledger(settings)
+    assert ledger.event_log.max_position() == position  # the repeat wrote nothing
+    ledger.close()
+
+
+def test_export_events_writes_the_whole_log_in_order(
+    runner: CliRunner, settings: Settings, tmp_path: Path
+) -> None:
+    source = write_lines(tmp_path / "registry.jsonl", list(registry(containers=3)))
+    assert runner.invoke(app, ["import", str(source)]).exit_code == 0
+    out = tmp_path / "events.jsonl"
+    result = runner.invoke(app, ["export", "events", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [e["position"] for e in events] == list(range(1, len(events) + 1))
+    assert sum(e["type"] == "Site.Registered" for e in events) == 4
+
+
+def test_token_create_prints_a_token_that_authenticates(
+    runner: CliRunner, settings: Settings
+) -> None:
+    ledger = Ledger(settings)
+    from ledger.domain.registry import SYSTEM_ORGANISATION_ID
+
+    result = runner.invoke(
+        app, ["token", "create", "--org", str(SYSTEM_ORGANISATION_ID), "--role", "auditor"]
+    )
+    assert result.exit_code == 0, result.output
+    actor = ledger.authenticate(result.output.strip())
+    assert (actor.role, actor.organisation_id) == ("auditor", SYSTEM_ORGANISATION_ID)
+    refused = runner.invoke(
+        app, ["token", "create", "--org", str(SYSTEM_ORGANISATION_ID), "--role", "king"]
+    )
+    assert refused.exit_code == 1
+    ledger.close()
+
+
+def test_demo_if_empty_loads_once(runner: CliRunner, settings: Settings) -> None:
+    first = runner.invoke(app, ["demo", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    assert "Demo territory loaded" in first.output
+    ledger = Ledger(settings)
+    position = ledger.event_log.max_position()
+    assert position > 1000
+    second = runner.invoke(app, ["demo", "--if-empty"])
+    assert "already holds data" in second.output
+    assert ledger.event_log.max_position() == position
+    ledger.close()
