@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import fastapi_offline
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from ledger.api.errors import install_error_handlers
 from ledger.api.routers import batches, registry, system, transformations
@@ -12,6 +17,7 @@ from ledger.database import prepare_database
 from ledger.settings import Settings
 
 API_PREFIX = "/api/v1"
+SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI 5, vendored
 DESCRIPTION = """Event-sourced traceability ledger for the circular-economy chains of a territory:
 used textiles, flax and energy wood. Every collection, weighing, sorting, transfer and valorisation
 of a batch is an immutable event. Errors answer `{"error": {code, message, details}}`."""
@@ -19,14 +25,38 @@ of a batch is an immutable event. Errors answer `{"error": {code, message, detai
 
 def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
     """Build the API and pages for these settings (or around an existing ledger)."""
-    app = FastAPI(title="Filière ledger", version="1.0", description=DESCRIPTION)
+    app = FastAPI(
+        title="Filière ledger",
+        version="1.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.ledger = ledger if ledger is not None else open_ledger(settings)
     install_error_handlers(app)
     for module in (registry, batches, transformations, system):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_api_route("/", home, include_in_schema=False, response_class=HTMLResponse)
+    install_docs(app)
     return app
+
+
+def install_docs(app: FastAPI) -> None:
+    """OpenAPI docs with Swagger UI served by the ledger itself: phones and offices may have no
+    internet access beyond the ledger, and no page may depend on a CDN."""
+    app.mount("/static/docs", StaticFiles(directory=SWAGGER_ASSETS), name="docs-assets")
+
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Filière ledger — API v1",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/docs/favicon.png",
+        )
+
+    app.add_api_route("/docs", docs, include_in_schema=False, response_class=HTMLResponse)
 
 
 def open_ledger(settings: Settings) -> Ledger:

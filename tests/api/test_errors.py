@@ -143,3 +143,13 @@ def test_unknown_route_is_a_json_404(api: Api) -> None:
     response = api.client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_docs_page_loads_nothing_from_a_cdn(api: Api) -> None:
+    page = api.client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower()
+    assert "/static/docs/swagger-ui-bundle.js" in page.text
+    script = api.client.get("/static/docs/swagger-ui-bundle.js")
+    assert script.status_code == 200
+    assert "SwaggerUIBundle" in script.text
