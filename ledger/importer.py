@@ -18,6 +18,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ValidationError
 
+import labels
 from ledger.api import schemas
 from ledger.api.routers.transformations import transform_command
 from ledger.application import Ledger
@@ -241,7 +242,7 @@ class Importer:
         new_ids = [UUID(str(body["id"]))] if body.get("id") else []
         new_ids += [UUID(str(o["batch_id"])) for o in body.get("outputs", []) if o.get("batch_id")]
         codes = [body.get("label_code")] + [o.get("label_code") for o in body.get("outputs", [])]
-        ids = new_ids + [LabelBinding.create_id(str(c).strip().upper()) for c in codes if c]
+        ids = new_ids + [LabelBinding.create_id(code) for code in well_formed(codes)]
         owner = self.guess_owner(line, owners, destinations)
         for batch_id in new_ids:
             if owner is not None:
@@ -339,3 +340,12 @@ class Importer:
             return self.ledger.site(uow, batch.destination_site_id).owner_id
         assert batch.holder_id is not None
         return batch.holder_id
+
+
+def well_formed(codes: list[Any]) -> list[str]:
+    """The canonical form of the codes that are valid (others fail later, line by line)."""
+    found = []
+    for code in codes:
+        if isinstance(code, str) and labels.is_valid(code):
+            found.append(labels.normalize(code))
+    return found

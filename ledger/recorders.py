@@ -83,8 +83,7 @@ class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         rowids = list(expected)
         c.execute(self.select_key_by_rowid_statement, (rowids[0], rowids[-1]))
         found = {
-            row["rowid"]: (row["originator_id"], row["originator_version"])
-            for row in c.fetchall()
+            row["rowid"]: (row["originator_id"], row["originator_version"]) for row in c.fetchall()
         }
         return found == expected
 

@@ -1,25 +1,26 @@
-"""Binding label codes to batches: a code binds to at most one batch, ever."""
+"""Binding label codes to batches: a code binds to at most one batch, ever.
+
+Codes are those of the ``labels`` library: 8 symbols and a check character that catches every
+single mistyped character and every transposition, so a mistyped code is refused (422) rather
+than bound to the wrong bale. Any well-formed code binds, allocated here or printed elsewhere.
+"""
 
 from __future__ import annotations
 
-import re
 from uuid import UUID
 
+import labels
 from ledger.core import UnitOfWork
 from ledger.domain.errors import InvalidLabelCode, LabelAlreadyBound
 from ledger.domain.indexes import LabelBinding
 
-LABEL_CODE = re.compile(r"^[A-Z0-9-]{4,32}$")
-
 
 def normalise_label_code(code: str) -> str:
-    """Codes are compared in upper case without surrounding spaces."""
-    normal = code.strip().upper()
-    if not LABEL_CODE.match(normal):
-        raise InvalidLabelCode(
-            "A label code has 4 to 32 characters: letters A-Z, digits and '-'.", label_code=code
-        )
-    return normal
+    """The code's canonical form (``7K4-M9Q-PRX``); aliases and case do not matter."""
+    try:
+        return labels.normalize(code)
+    except labels.InvalidLabelCode as error:
+        raise InvalidLabelCode(str(error), label_code=code) from None
 
 
 def check_label_free(uow: UnitOfWork, code: str, batch_id: UUID) -> None:

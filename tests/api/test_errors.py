@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import Api
+from tests.codes import CODES
 
 
 def ago(hours: float) -> str:
@@ -113,7 +114,7 @@ def test_mass_balance_violation_is_409_with_the_imbalance(api: Api) -> None:
 
 
 def test_idempotency_key_replays_the_first_answer(api: Api) -> None:
-    body = collection(api, label_code="LB-0042")
+    body = collection(api, label_code=CODES[3])
     first = api.post("collector", "/batches", body, key="phone-0042")
     before = position(api)
     again = api.post("collector", "/batches", body, key="phone-0042")
@@ -133,9 +134,14 @@ def test_a_repeated_token_request_is_409(api: Api) -> None:
 
 
 def test_label_already_bound_is_409(api: Api) -> None:
-    api.ok("collector", "/batches", collection(api, label_code="LB-7"))
+    api.ok("collector", "/batches", collection(api, label_code=CODES[4]))
     refused(
-        api, "collector", "/batches", collection(api, label_code="LB-7"), 409, "label_already_bound"
+        api,
+        "collector",
+        "/batches",
+        collection(api, label_code=CODES[4]),
+        409,
+        "label_already_bound",
     )
 
 

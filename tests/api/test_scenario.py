@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.api.conftest import Api
+from tests.codes import CODES
 
 
 def at(hours_ago: float) -> str:
@@ -17,7 +18,7 @@ def test_a_textile_chain_from_the_lillebonne_container_to_the_fraying_mill(api: 
         "collector",
         "/batches",
         {
-            "label_code": "CVS-0001",
+            "label_code": CODES[0],
             "material": "textile.collected",
             "mass_kg": 412.5,
             "site_id": api.ids["container"],
@@ -52,8 +53,8 @@ def test_a_textile_chain_from_the_lillebonne_container_to_the_fraying_mill(api: 
             "occurred_at": at(20),
             "inputs": [{"batch_id": bale["id"]}],
             "outputs": [
-                {"material": "textile.reuse.cream", "mass_kg": 60, "label_code": "CVS-0002"},
-                {"material": "textile.recycling.fraying", "mass_kg": 250, "label_code": "CVS-0003"},
+                {"material": "textile.reuse.cream", "mass_kg": 60, "label_code": CODES[1]},
+                {"material": "textile.recycling.fraying", "mass_kg": 250, "label_code": CODES[2]},
                 {"material": "textile.csr", "mass_kg": 80},
                 {"material": "textile.waste", "mass_kg": 10},
             ],
@@ -61,7 +62,7 @@ def test_a_textile_chain_from_the_lillebonne_container_to_the_fraying_mill(api: 
         },
     )
     assert (sorting["inputs_kg"], sorting["outputs_kg"], sorting["loss_kg"]) == (409.5, 400.0, 9.5)
-    fraying = next(o for o in sorting["outputs"] if o["label_code"] == "CVS-0003")
+    fraying = next(o for o in sorting["outputs"] if o["label_code"] == CODES[2])
 
     # The fraying lot goes to the mill outside the territory, which recycles it.
     api.ok(
@@ -82,7 +83,9 @@ def test_a_textile_chain_from_the_lillebonne_container_to_the_fraying_mill(api: 
     )
 
     # The label found on the lot leads back to it.
-    assert api.get("auditor", "/labels/cvs-0003").json()["batch_id"] == fraying["batch_id"]
+    assert (
+        api.get("auditor", f"/labels/{CODES[2].lower()}").json()["batch_id"] == fraying["batch_id"]
+    )
 
     # An auditor replays the bale's history: every event with both times, in order.
     history = api.get("auditor", f"/batches/{bale['id']}/history").json()

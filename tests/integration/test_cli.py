@@ -13,6 +13,7 @@ from bench.workload import registry, uid
 from ledger.application import Ledger
 from ledger.cli import app
 from ledger.settings import Settings
+from tests.codes import CODES
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def collection_line(key: str, batch: str, kg: float) -> str:
         "mass_kg": kg,
         "site_id": uid("container", 0),
         "occurred_at": "2026-09-14T08:30:00+02:00",
-        "label_code": f"LB-{batch}",
+        "label_code": CODES[int(batch)],
     }
     return json.dumps({"op": "collect", "client_event_id": key, "body": body})
 
@@ -57,7 +58,7 @@ def test_import_reports_each_line_and_is_idempotent(
             }
         ),
         collection_line("c-4", "4", 10),
-        collection_line("c-5", "5", 11).replace('"LB-5"', '"LB-1"'),  # label already bound
+        collection_line("c-5", "5", 11).replace(CODES[5], CODES[1]),  # label already bound
     ]
     source = write_lines(tmp_path / "week-37.jsonl", lines)
     results = tmp_path / "week-37.results.jsonl"
