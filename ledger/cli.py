@@ -12,6 +12,7 @@ from uuid import UUID
 import typer
 
 from ledger.application import Ledger
+from ledger.cli_labels import labels_app
 from ledger.commands import Actor, IssueToken
 from ledger.database import prepare_database
 from ledger.domain.errors import LedgerError
@@ -23,6 +24,7 @@ token_app = typer.Typer(help="Access tokens.")
 export_app = typer.Typer(help="Exports of the ledger.")
 app.add_typer(token_app, name="token")
 app.add_typer(export_app, name="export")
+app.add_typer(labels_app, name="labels")
 
 CLI_ADMIN = Actor(SYSTEM_ORGANISATION_ID, "admin", "cli")
 
@@ -54,6 +56,57 @@ def serve(
     ledger.close()
     typer.echo(f"Filière ledger on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run("ledger.api.asgi:app_from_env", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
+def project(
+    page_size: Annotated[int, typer.Option(help="Events per transaction")] = 2000,
+    once: Annotated[bool, typer.Option(help="Catch up, then stop")] = False,
+) -> None:
+    """Feed the views from the event log (its own process, for PostgreSQL deployments)."""
+    import signal
+    import threading
+
+    from ledger.projections.runner import ProjectionRunner
+
+    ledger = open_ledger()
+    runner = ProjectionRunner(ledger, page_size=page_size)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        started = time.perf_counter()
+        count = runner.catch_up()
+        elapsed = time.perf_counter() - started
+        typer.echo(f"Views caught up: {count} events in {elapsed:.1f} s; {runner.positions()}")
+        if not once:
+            runner.run_forever(stop)
+    finally:
+        runner.close()
+        ledger.close()
+
+
+@app.command()
+def rebuild(
+    view: Annotated[
+        str | None, typer.Argument(help="registry, batches or work (all if omitted)")
+    ] = None,
+) -> None:
+    """Drop a view (or all) and replay it from the first event."""
+    from ledger.projections.runner import ProjectionRunner
+
+    ledger = open_ledger()
+    runner = ProjectionRunner(ledger)
+    try:
+        started = time.perf_counter()
+        count = runner.rebuild([view] if view else None)
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    finally:
+        runner.close()
+        ledger.close()
+    typer.echo(f"Rebuilt in {time.perf_counter() - started:.1f} s from {count} events.")
 
 
 @app.command()
@@ -149,3 +202,7 @@ def export_events(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

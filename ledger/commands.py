@@ -209,6 +209,7 @@ class Outcome:
     ref: Ref
     status: int = 201
     duplicate: bool = False
+    position: int | None = None  # where the command's last event landed in the log
 
 
 def _plain(value: Any) -> Any:

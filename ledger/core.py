@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -60,6 +60,7 @@ class UnitOfWork:
         self.aggregates: dict[UUID, Aggregate] = {}
         self.absent: set[UUID] = set()
         self.touched: dict[UUID, int] = {}  # pending events of each aggregate a command touched
+        self.last_position: int | None = None
 
     def get(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         """The aggregate with this id if it exists and is a ``cls``, else None."""
@@ -109,8 +110,10 @@ class UnitOfWork:
         if changed:
             if self.ledger.before_commit is not None:
                 self.ledger.before_commit()
-            self.ledger.save(*changed)
+            recordings = self.ledger.save(*changed)
             self.ledger.remember(changed)
+            if recordings:
+                self.last_position = recordings[-1].notification.id
         return count
 
 
@@ -183,7 +186,7 @@ class LedgerCore(Application[UUID]):
             raise ConcurrentChange(
                 "Someone changed this at the same moment; reload it and try again."
             ) from None
-        return outcome
+        return replace(outcome, position=uow.last_position)
 
     def run(
         self,

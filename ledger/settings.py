@@ -21,6 +21,7 @@ class Settings:
     bootstrap_admin_token: str | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = ""
+    projections: str = "embedded"  # or "external": `ledger project` runs them (PostgreSQL)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -32,6 +33,7 @@ class Settings:
             bootstrap_admin_token=env.get("LEDGER_BOOTSTRAP_ADMIN_TOKEN") or None,
             public_base_url=env.get("LEDGER_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
             secret_key=env.get("LEDGER_SECRET_KEY", ""),
+            projections=env.get("LEDGER_PROJECTIONS", "embedded"),
         )
 
     @property

@@ -11,10 +11,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from ledger.api.errors import install_error_handlers
-from ledger.api.routers import batches, registry, system, transformations
+from ledger.api.readmodels import install_views, views_lifespan
+from ledger.api.routers import batches, indicators, labels, registry, system, transformations
+from ledger.api.routers.dashboard import install_dashboard
 from ledger.application import Ledger
 from ledger.database import prepare_database
 from ledger.settings import Settings
+from ledger.web.install import install_web
 
 API_PREFIX = "/api/v1"
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI 5, vendored
@@ -31,12 +34,16 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        lifespan=views_lifespan,
     )
     app.state.settings = settings
     app.state.ledger = ledger if ledger is not None else open_ledger(settings)
     install_error_handlers(app)
-    for module in (registry, batches, transformations, system):
+    install_views(app)
+    for module in (registry, batches, labels, transformations, indicators, system):
         app.include_router(module.router, prefix=API_PREFIX)
+    install_dashboard(app)
+    install_web(app)
     app.add_api_route("/", home, include_in_schema=False, response_class=HTMLResponse)
     install_docs(app)
     return app

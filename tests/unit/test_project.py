@@ -58,6 +58,10 @@ def test_docker_compose_wires_postgres_and_the_api() -> None:
     for name in ("LEDGER_BOOTSTRAP_ADMIN_TOKEN", "LEDGER_SECRET_KEY", "LEDGER_PUBLIC_BASE_URL"):
         assert name in env
     assert api["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert env["LEDGER_PROJECTIONS"] == "external"
+    projector = services["projector"]
+    assert "ledger project" in projector["command"]
+    assert projector["environment"]["LEDGER_DATABASE_URL"] == env["LEDGER_DATABASE_URL"]
     database = services["postgres"]["environment"]
     url = env["LEDGER_DATABASE_URL"]
     assert f"{database['POSTGRES_USER']}:{database['POSTGRES_PASSWORD']}@" in url

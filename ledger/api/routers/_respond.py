@@ -10,9 +10,14 @@ from fastapi.responses import JSONResponse
 from ledger.commands import Outcome
 
 
+POSITION_HEADER = "Ledger-Position"  # where the write landed in the event log
+
+
 def respond(outcome: Outcome, render: Callable[[Outcome], dict[str, Any]]) -> JSONResponse:
     """The same status and body for the first request and its idempotent repeats."""
-    headers = {"Idempotent-Replay": "true"} if outcome.duplicate else None
+    headers = {"Idempotent-Replay": "true"} if outcome.duplicate else {}
+    if outcome.position is not None:
+        headers[POSITION_HEADER] = str(outcome.position)
     return JSONResponse(render(outcome), status_code=outcome.status, headers=headers)
 
 

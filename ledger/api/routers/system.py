@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from ledger.api.deps import ActorDep, LedgerDep
 from ledger.api.errors import ERROR_RESPONSES
@@ -26,11 +26,11 @@ def events(
 
 
 @router.get("/health", response_model=Health)
-def health(ledger: LedgerDep) -> dict[str, Any]:
-    """Whether the ledger answers, its backend and the position of its last event."""
+def health(ledger: LedgerDep, request: Request) -> dict[str, Any]:
+    """Whether the ledger answers, its backend, its last event and each view's position."""
     return {
         "status": "ok",
         "backend": ledger.settings.backend,
         "event_position": ledger.event_log.max_position(),
-        "views": {},
+        "views": request.app.state.views.positions(),
     }

@@ -1,0 +1,68 @@
+"""The views as the API sees them: read connections per thread, positions, read-your-writes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from ledger.core import LedgerCore
+from ledger.projections.db import ViewDatabase
+from ledger.projections.runner import EmbeddedProjections, ProjectionRunner
+
+
+class Views:
+    """Reads of the views; in embedded mode also runs the projection runner in a thread."""
+
+    def __init__(self, ledger: LedgerCore, embedded: bool) -> None:
+        self.ledger = ledger
+        ProjectionRunner(ledger).close()  # creates the tables before the first read
+        self.embedded = EmbeddedProjections(ledger) if embedded else None
+        self._local = threading.local()
+        self._connections: list[ViewDatabase] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        if self.embedded is not None:
+            self.embedded.start()
+
+    def close(self) -> None:
+        if self.embedded is not None:
+            self.embedded.close()
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+
+    @property
+    def db(self) -> ViewDatabase:
+        """This thread's read connection."""
+        db: ViewDatabase | None = getattr(self._local, "db", None)
+        if db is None:
+            db = ViewDatabase(self.ledger.settings)
+            self._local.db = db
+            with self._lock:
+                self._connections.append(db)
+        return db
+
+    def positions(self) -> dict[str, int]:
+        rows = self.db.query("SELECT name, position FROM view_positions")
+        return {str(name): int(position) for name, position in rows}
+
+    def position(self, *names: str) -> int:
+        """The position all the named views (all by default) have reached."""
+        positions = self.positions()
+        chosen = [positions.get(n, 0) for n in names] if names else list(positions.values())
+        return min(chosen, default=0)
+
+    def wait_for(self, position: int, timeout: float = 5.0) -> bool:
+        """Block until every view has applied the event at ``position``."""
+        deadline = time.monotonic() + timeout
+        while self.position() < position:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+    def query(self, statement: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        return self.db.query(statement, params)
