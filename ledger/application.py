@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ledger.handlers.allocation import AllocationCommands
 from ledger.handlers.batches import BatchCommands
 from ledger.handlers.registry import RegistryCommands
 from ledger.handlers.transformations import TransformationCommands
@@ -9,5 +10,12 @@ from ledger.handlers.work import WorkCommands
 from ledger.queries import Queries
 
 
-class Ledger(RegistryCommands, BatchCommands, TransformationCommands, WorkCommands, Queries):
+class Ledger(
+    RegistryCommands,
+    BatchCommands,
+    TransformationCommands,
+    WorkCommands,
+    AllocationCommands,
+    Queries,
+):
     """The filière ledger: one method per command, get → command → save."""

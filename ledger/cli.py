@@ -24,6 +24,8 @@ token_app = typer.Typer(help="Access tokens.")
 export_app = typer.Typer(help="Exports of the ledger.")
 app.add_typer(token_app, name="token")
 app.add_typer(export_app, name="export")
+audit_app = typer.Typer(help="Auditors' tools.")
+app.add_typer(audit_app, name="audit")
 app.add_typer(labels_app, name="labels")
 
 CLI_ADMIN = Actor(SYSTEM_ORGANISATION_ID, "admin", "cli")
@@ -67,6 +69,7 @@ def project(
     import signal
     import threading
 
+    from ledger.audit.chain import HashChain
     from ledger.projections.runner import ProjectionRunner
 
     ledger = open_ledger()
@@ -80,7 +83,12 @@ def project(
         elapsed = time.perf_counter() - started
         typer.echo(f"Views caught up: {count} events in {elapsed:.1f} s; {runner.positions()}")
         if not once:
+            chain = HashChain(ledger)
+            follower = threading.Thread(target=chain.follow, args=(stop,), daemon=True)
+            follower.start()
             runner.run_forever(stop)
+            follower.join(timeout=10)
+            chain.close()
     finally:
         runner.close()
         ledger.close()
@@ -198,6 +206,55 @@ def export_events(
     finally:
         if output:
             stream.close()
+
+
+@app.command()
+def evidence(
+    organisation: Annotated[str, typer.Argument(help="Organisation id")],
+    period: Annotated[str, typer.Argument(help="2026-Q3, 2026-09 or 2026")],
+    output: Annotated[Path | None, typer.Option(help="Zip file to write")] = None,
+) -> None:
+    """Write the evidence bundle of an organisation's Refashion statement for a period."""
+    from ledger.audit.bundle import build_bundle
+    from ledger.projections.runner import ProjectionRunner
+
+    ledger = open_ledger()
+    runner = ProjectionRunner(ledger)
+    try:
+        runner.catch_up()
+        content, statement = build_bundle(ledger, runner.db, organisation, period)
+    except LedgerError as error:
+        typer.echo(f"Refused: {error.message}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        runner.close()
+        ledger.close()
+    target = output or Path(f"evidence-{organisation[:8]}-{period}.zip")
+    target.write_bytes(content)
+    typer.echo(f"{target}: chain head {statement['chain_head']}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Chain what is not chained yet, then recompute the hash chain over the whole log."""
+    import json as json_module
+
+    from ledger.audit.chain import HashChain
+
+    ledger = open_ledger()
+    chain = HashChain(ledger)
+    try:
+        chain.catch_up()
+        started = time.perf_counter()
+        result = chain.verify()
+        elapsed = time.perf_counter() - started
+    finally:
+        chain.close()
+        ledger.close()
+    typer.echo(json_module.dumps(result.to_json()))
+    typer.echo(f"{result.checked} records verified in {elapsed:.1f} s", err=True)
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:

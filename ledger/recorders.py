@@ -1,95 +1,29 @@
-"""Application recorders that store a whole batch of events at once.
+"""An application recorder that sends a transaction's events to PostgreSQL in binary arrays.
 
-The library's stock recorders are correct but slow for large transactions (an import chunk holds
-thousands of events):
+The library's ``PostgresApplicationRecorder`` already inserts a transaction's events in one
+statement, but passes them as an array of a composite type, which psycopg dumps in Python as text,
+escaping every field with regular expressions: for an import chunk of ~4,600 events that took
+~280 ms of the ~520 ms the library spent saving it. Sent as four plain arrays in binary, the same
+insert takes ~70 ms (bench/RESULTS.md, "Ingestion").
 
-* ``SQLiteApplicationRecorder`` runs one ``INSERT`` and reads ``lastrowid`` per event;
-* ``PostgresApplicationRecorder`` sends the events as an array of a composite type, which psycopg
-  dumps in Python as text, escaping every field with a regular expression.
+SQLite keeps the library's recorder: its one ``INSERT`` per event costs little next to SQLite's
+own work, and an ``executemany`` variant measured no faster (bench/RESULTS.md).
 
-These subclasses keep everything else of the library (tables, transactions, locking, retries,
-error translation) and change only how the rows travel. They are wired by
-``Settings.eventsourcing_env`` through the library's ``APPLICATION_RECORDER_TOPIC`` key, and
-read exactly the tables the stock recorders write, so a database can switch either way.
+The recorder is wired by ``Settings.eventsourcing_env`` through the library's
+``APPLICATION_RECORDER_TOPIC`` key. It writes the same table as the stock recorder, so a database
+can switch either way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
-
-
-class FastSQLiteApplicationRecorder(SQLiteApplicationRecorder):
-    """Inserts a transaction's events with one ``executemany`` instead of one call per event.
-
-    The notification id of an event is its ``rowid``. Rows are inserted without a rowid, so
-    SQLite gives each the largest rowid of the table plus one; the transaction holds the write
-    lock from its first insert, so the batch's rowids are consecutive and end at
-    ``last_insert_rowid()``. Both ends are checked against the batch's first and last events;
-    should they not match (SQLite picks random rowids once the largest possible one is used),
-    each id is read back by key instead.
-    """
-
-    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
-        super().__init__(datastore, events_table_name)
-        self.select_key_by_rowid_statement = (
-            f"SELECT rowid, originator_id, originator_version FROM {self.events_table_name} "
-            "WHERE rowid IN (?, ?)"
-        )
-        self.select_rowid_by_key_statement = (
-            f"SELECT rowid FROM {self.events_table_name} "
-            "WHERE originator_id = ? AND originator_version = ?"
-        )
-
-    def _insert_events(
-        self,
-        c: SQLiteCursor,
-        stored_events: Sequence[StoredEvent],
-        **_: Any,
-    ) -> Sequence[int] | None:
-        if not stored_events:
-            return []
-        params = [
-            (
-                s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
-                s.originator_version,
-                s.topic,
-                s.state,
-            )
-            for s in stored_events
-        ]
-        # A duplicate (originator_id, originator_version) raises sqlite3.IntegrityError here;
-        # the library's transaction then rolls back every row of the batch and raises its own
-        # IntegrityError, exactly as with the stock recorder.
-        c.executemany(self.insert_events_statement, params)
-        # lastrowid is not set by executemany(); last_insert_rowid() is per connection.
-        c.execute("SELECT last_insert_rowid()")
-        last = int(c.fetchone()[0])
-        first = last - len(params) + 1
-        if self._rows_are(c, {first: params[0][:2], last: params[-1][:2]}):
-            return list(range(first, last + 1))
-        return [self._rowid_of(c, p[0], p[1]) for p in params]
-
-    def _rows_are(self, c: SQLiteCursor, expected: dict[int, tuple[Any, ...]]) -> bool:
-        """Whether the rows at these rowids hold these (originator_id, version) keys."""
-        rowids = list(expected)
-        c.execute(self.select_key_by_rowid_statement, (rowids[0], rowids[-1]))
-        found = {
-            row["rowid"]: (row["originator_id"], row["originator_version"]) for row in c.fetchall()
-        }
-        return found == expected
-
-    def _rowid_of(self, c: SQLiteCursor, originator_id: str, version: int) -> int:
-        c.execute(self.select_rowid_by_key_statement, (originator_id, version))
-        return int(c.fetchone()[0])
 
 
 class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
@@ -97,16 +31,16 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     The library's locking (``LOCK TABLE … IN EXCLUSIVE MODE``, so notification ids follow commit
     order), ``NOTIFY``, pipeline, retries and error translation are unchanged: only the
-    ``INSERT`` statement and how its parameters are dumped differ. Notification ids are
-    returned with their keys and matched to the events by key, so the result does not depend on
-    the order in which PostgreSQL returns rows.
+    ``INSERT`` statement and how its parameters are dumped differ. Notification ids come back
+    with their keys, so each is given to its own event even if PostgreSQL were to return the rows
+    in another order than the arrays'.
     """
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self.insert_arrays_statement = SQL(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
-            "SELECT * FROM unnest(%s::{id_type}[], %s::bigint[], %s::text[], %s::bytea[]) "
+            "SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[]) "
             "RETURNING originator_id, originator_version, notification_id"
         ).format(
             schema=Identifier(self.datastore.schema),
@@ -122,6 +56,8 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
     ) -> None:
         self._lock_table(curs)
         self._notify_channel(curs)
+        # Plain tuples: the connection's dict rows cost more than the insert's own work.
+        curs.row_factory = tuple_row  # type: ignore[assignment]
         curs.execute(
             self.insert_arrays_statement,
             (
@@ -140,10 +76,15 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         **_: Any,
     ) -> Sequence[int] | None:
-        ids = {
-            (row["originator_id"], row["originator_version"]): row["notification_id"]
-            for row in curs.fetchall()
-        }
+        rows: list[tuple[Any, int, int]] = curs.fetchall()  # type: ignore[assignment]
+        # PostgreSQL returns the rows in the order of the arrays (the stock recorder relies on
+        # it); check it cheaply, and match by key should it ever differ.
+        if len(rows) == len(stored_events) and all(
+            row[1] == s.originator_version and row[0] == s.originator_id
+            for row, s in zip(rows, stored_events, strict=True)
+        ):
+            return [row[2] for row in rows]
+        ids = {(row[0], row[1]): row[2] for row in rows}
         try:
             return [ids[(s.originator_id, s.originator_version)] for s in stored_events]
         except KeyError:

@@ -12,7 +12,17 @@ from fastapi.staticfiles import StaticFiles
 
 from ledger.api.errors import install_error_handlers
 from ledger.api.readmodels import install_views, views_lifespan
-from ledger.api.routers import batches, indicators, labels, registry, system, transformations
+from ledger.api.routers import (
+    audit,
+    audit_pages,
+    batches,
+    exports,
+    indicators,
+    labels,
+    registry,
+    system,
+    transformations,
+)
 from ledger.api.routers.dashboard import install_dashboard
 from ledger.application import Ledger
 from ledger.database import prepare_database
@@ -40,9 +50,11 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
     app.state.ledger = ledger if ledger is not None else open_ledger(settings)
     install_error_handlers(app)
     install_views(app)
-    for module in (registry, batches, labels, transformations, indicators, system):
+    routers = (registry, batches, labels, transformations, indicators, audit, exports, system)
+    for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     install_dashboard(app)
+    app.include_router(audit_pages.router)
     install_web(app)
     app.add_api_route("/", home, include_in_schema=False, response_class=HTMLResponse)
     install_docs(app)
@@ -83,6 +95,7 @@ HOME_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
 a{display:block;padding:.8rem 0}</style></head><body>
 <h1>Registre des filières</h1>
 <p>Traçabilité des filières textile, lin et bois-énergie du territoire.</p>
+<a href="/scan">Scanner une étiquette (téléphone)</a>
 <a href="/docs">API v1 — documentation interactive</a>
 <a href="/api/v1/health">État du registre</a>
 </body></html>"""

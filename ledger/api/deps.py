@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ledger.application import Ledger
 from ledger.commands import Actor, Idempotency
 from ledger.domain.errors import InvalidInput, RoleNotAllowed, Unauthenticated
+from ledger.web.session import session_actor
 
 bearer = HTTPBearer(auto_error=False, description="A ledger token: `Authorization: Bearer …`")
 
@@ -23,13 +24,17 @@ LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 
 
 def get_actor(
+    request: Request,
     ledger: LedgerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
-    """Every endpoint but health needs a token; every token reads."""
-    if credentials is None or not credentials.credentials:
+    """Every endpoint but health needs a token (or a phone's session cookie); every token reads."""
+    if credentials is not None and credentials.credentials:
+        return ledger.authenticate(credentials.credentials)
+    actor = session_actor(request, ledger)
+    if actor is None:
         raise Unauthenticated("Send a token: Authorization: Bearer <token>.")
-    return ledger.authenticate(credentials.credentials)
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from ledger.projections.db import ViewDatabase
 
 PARIS = ZoneInfo("Europe/Paris")
+UTC = timezone.utc  # noqa: UP017 (the object, not a name: compared by identity below)
 Page = Sequence[tuple[int, Any]]  # (position, decoded domain event)
 
 
@@ -24,15 +25,27 @@ def paris_date(moment: datetime) -> str:
 
 
 def utc_text(moment: datetime) -> str:
-    """Times as sortable UTC text, the same in SQLite and PostgreSQL."""
-    return moment.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Times as sortable UTC text, the same in SQLite and PostgreSQL.
+
+    ``2026-01-05T07:00:00.000000Z``: always six decimals and a ``Z``. Built from ``isoformat``,
+    which is several times cheaper than ``strftime`` and gives the same text for aware times
+    (decoded events' times are mostly in UTC already, so ``astimezone`` is skipped for them).
+    """
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 class View(Protocol):
-    """A read model: its tables and how a page of events changes them."""
+    """A read model: its tables, the events it reads and how a page of them changes its tables.
+
+    ``topics`` names the event classes the view applies (``Batch.Collected``): the runner decodes
+    only the events some view reads, and gives each view only its own.
+    """
 
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
+    topics: ClassVar[frozenset[str]]
 
     def create(self, db: ViewDatabase) -> None: ...
 

@@ -3,12 +3,20 @@
 Flows and stock need the same running state of each batch (material, mass, site), so they are
 fed together, in one view with one position. A page of events is applied in memory to the
 batches it touches (loaded in one query) and written back with a few bulk statements.
+
+The per-event work is kept small because it is most of a catch-up's time: handlers are found
+once per event class, each flow fact is built as a tuple in column order, and the text forms of
+ids and times, which repeat (sites, organisations, a batch met again, a transformation's time),
+come from small caches kept across pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, ClassVar
+from uuid import UUID
 
 from ledger.domain.catalogue import ENERGY_ROUTES, Catalogue
 from ledger.domain.energy import energy_kj
@@ -79,14 +87,56 @@ def create_tables(db: ViewDatabase) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS view_lineage_child ON view_lineage (child_id)")
 
 
+class TextCache:
+    """Text forms of ids and times, kept across pages (bounded: cleared when full)."""
+
+    limit = 100_000
+
+    def __init__(self) -> None:
+        self.ids: dict[UUID, str] = {}
+        self.times: dict[datetime, tuple[str, str]] = {}
+
+    def id(self, value: UUID) -> str:
+        text = self.ids.get(value)
+        if text is None:
+            if len(self.ids) >= self.limit:
+                self.ids.clear()
+            text = self.ids[value] = str(value)
+        return text
+
+    def time(self, moment: datetime) -> tuple[str, str]:
+        """The UTC text and the Paris date of a time."""
+        texts = self.times.get(moment)
+        if texts is None:
+            if len(self.times) >= self.limit:
+                self.times.clear()
+            texts = self.times[moment] = (utc_text(moment), paris_date(moment))
+        return texts
+
+
 class BatchesView:
     """Batch state, flow facts and lineage edges, fed from batch events."""
 
     name: ClassVar[str] = "batches"
     tables: ClassVar[tuple[str, ...]] = ("view_batches", "view_flows", "view_lineage")
+    topics: ClassVar[frozenset[str]] = frozenset(
+        f"Batch.{event}"
+        for event in (
+            "Collected",
+            "Produced",
+            "Weighed",
+            "Labelled",
+            "Dispatched",
+            "Received",
+            "Consumed",
+            "Valorised",
+            "Corrected",
+        )
+    )
 
     def __init__(self, catalogue: Callable[[], Catalogue]) -> None:
         self.catalogue = catalogue
+        self.text = TextCache()
 
     def create(self, db: ViewDatabase) -> None:
         create_tables(db)
@@ -95,109 +145,161 @@ class BatchesView:
         events = [(p, e) for p, e in page if topic_name(e).startswith("Batch.")]
         if not events:
             return
-        batches = self.load(db, {str(e.originator_id) for _, e in events})
-        page_state = PageState(batches, self.catalogue())
+        text_id = self.text.id
+        first: dict[str, Any] = {}
+        for _, event in events:
+            first.setdefault(text_id(event.originator_id), event)
+        # A batch whose first event here creates it is begun afresh: no need to read its row.
+        needed = {
+            batch_id
+            for batch_id, event in first.items()
+            if event.originator_version != 1 or type(event).__name__.lower() not in CREATIONS
+        }
+        batches = self.load(db, needed)
+        page_state = PageState(batches, self.catalogue(), self.text)
+        apply = page_state.apply
         for position, event in events:
-            page_state.apply(position, event)
+            apply(position, event)
         self.write(db, page_state)
 
     @staticmethod
     def load(db: ViewDatabase, batch_ids: set[str]) -> dict[str, Row]:
         found: dict[str, Row] = {}
         ids = sorted(batch_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            rows = db.query(
-                f"SELECT {', '.join(BATCH_COLUMNS)} FROM view_batches WHERE batch_id IN ({marks})",
-                chunk,
-            )
-            for row in rows:
+        select = f"SELECT {', '.join(BATCH_COLUMNS)} FROM view_batches WHERE batch_id "
+        chunks: list[tuple[str, Sequence[Any]]] = []
+        if db.backend == "postgres":  # one array parameter, however many ids
+            chunks.append((select + "= ANY(?)", [ids]))
+        else:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                chunks.append((select + f"IN ({', '.join('?' * len(chunk))})", chunk))
+        for statement, params in chunks:
+            for row in db.query(statement, params):
                 found[row[0]] = dict(zip(BATCH_COLUMNS, row, strict=True))
         return found
 
     @staticmethod
     def write(db: ViewDatabase, state: PageState) -> None:
         updates = ", ".join(f"{c} = excluded.{c}" for c in BATCH_COLUMNS[1:])
-        db.executemany(
-            f"INSERT INTO view_batches ({', '.join(BATCH_COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(BATCH_COLUMNS))}) "
+        batches = state.batches
+        db.insert_many(
+            "view_batches",
+            BATCH_COLUMNS,
+            [tuple(batches[i].values()) for i in sorted(state.changed)],
             f"ON CONFLICT (batch_id) DO UPDATE SET {updates}",
-            [tuple(state.batches[i][c] for c in BATCH_COLUMNS) for i in sorted(state.changed)],
         )
-        db.executemany(
-            f"INSERT INTO view_flows ({', '.join(FLOW_COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(FLOW_COLUMNS))})",
-            state.flows,
-        )
-        db.executemany(
-            "INSERT INTO view_lineage VALUES (?, ?, ?, ?) "
+        for flows in state.flows.values():  # one shape of row (which columns are NULL) each
+            db.insert_many("view_flows", FLOW_COLUMNS, flows)
+        db.insert_many(
+            "view_lineage",
+            ("parent_id", "child_id", "transformation_id", "process"),
+            sorted(state.edges),  # in key order: the index pages are visited once, in turn
             "ON CONFLICT (parent_id, child_id) DO NOTHING",
-            state.edges,
         )
+
+
+HANDLED = {event.split(".")[1].lower() for event in BatchesView.topics}
+CREATIONS = {"collected", "produced"}  # the handlers that begin a batch (PageState.begin)
 
 
 class PageState:
-    """The batches a page touches, changed in memory, and the facts the page produces."""
+    """The batches a page touches, changed in memory, and the facts the page produces.
 
-    def __init__(self, batches: dict[str, Row], catalogue: Catalogue) -> None:
+    A batch is a dict whose keys are ``BATCH_COLUMNS`` in that order (loaded rows and new
+    batches alike), so its values are a row of ``view_batches`` as they are.
+    """
+
+    def __init__(self, batches: dict[str, Row], catalogue: Catalogue, text: TextCache) -> None:
         self.batches = batches
         self.catalogue = catalogue
+        self.text = text
         self.changed: set[str] = set()
-        self.flows: list[tuple[Any, ...]] = []
+        self.flows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # by kind
         self.edges: list[tuple[str, str, str, str]] = []
+        self.routes: dict[str, str | None] = {}
+        self.handlers: dict[type[Any], Callable[[int, str, Any], None] | None] = {}
+
+    def handler(self, cls: type[Any]) -> Callable[[int, str, Any], None] | None:
+        name = cls.__name__.lower()
+        found = getattr(self, "on_" + name) if name in HANDLED else None
+        self.handlers[cls] = found
+        return found
 
     def apply(self, position: int, event: Any) -> None:
-        handler = getattr(self, "on_" + type(event).__name__.lower(), None)
-        batch_id = str(event.originator_id)
+        cls = type(event)
+        handler = self.handlers[cls] if cls in self.handlers else self.handler(cls)
+        batch_id = self.text.id(event.originator_id)
         creates = event.originator_version == 1
         if handler is None or (batch_id not in self.batches and not creates):
             return
         handler(position, batch_id, event)
         self.changed.add(batch_id)
 
-    def fact(self, position: int, event: Any, batch: Row, kind: str, **fields: Any) -> None:
-        fact = {
-            "position": position,
-            "batch_id": batch["batch_id"],
-            "version": event.originator_version,
-            "kind": kind,
-            "occurred_at": utc_text(event.occurred_at),
-            "occurred_date": paris_date(event.occurred_at),
-            "site_id": batch["site_id"],
-            "other_site_id": None,
-            "organisation_id": batch["holder_id"],
-            "material": batch["material"],
-            "filiere": batch["filiere"],
-            "route": self.route(batch["material"]),
-            "process": None,
-            "transformation_id": None,
-            "mass_g": batch["mass_g"],
-            "reference_g": None,
-            "energy_kj": None,
-            "outlet_country": None,
-        }
-        fact.update(fields)
-        self.flows.append(tuple(fact[c] for c in FLOW_COLUMNS))
+    def fact(
+        self,
+        position: int,
+        event: Any,
+        batch: Row,
+        kind: str,
+        mass_g: int,
+        route: str | None,
+        other_site_id: str | None = None,
+        process: str | None = None,
+        transformation_id: str | None = None,
+        reference_g: int | None = None,
+        energy_kj: int | None = None,
+        outlet_country: str | None = None,
+    ) -> None:
+        """A row of ``view_flows``, in ``FLOW_COLUMNS`` order."""
+        occurred_at, occurred_date = self.text.time(event.occurred_at)
+        self.flows[kind].append(
+            (
+                position,
+                batch["batch_id"],
+                event.originator_version,
+                kind,
+                occurred_at,
+                occurred_date,
+                batch["site_id"],
+                other_site_id,
+                batch["holder_id"],
+                batch["material"],
+                batch["filiere"],
+                route,
+                process,
+                transformation_id,
+                mass_g,
+                reference_g,
+                energy_kj,
+                outlet_country,
+            )
+        )
 
     def route(self, material: str) -> str | None:
-        return self.catalogue.get(material).route if material in self.catalogue else None
+        try:
+            return self.routes[material]
+        except KeyError:
+            found = self.catalogue.get(material).route if material in self.catalogue else None
+            self.routes[material] = found
+            return found
 
     def begin(self, batch_id: str, event: Any) -> Row:
         material = event.material
         filiere = self.catalogue.get(material).filiere if material in self.catalogue else None
-        batch = {
+        text_id = self.text.id
+        batch = {  # BATCH_COLUMNS, in order
             "batch_id": batch_id,
             "label_code": event.label_code,
             "material": material,
             "filiere": filiere,
             "mass_g": event.mass_g,
-            "site_id": str(event.site_id),
-            "holder_id": str(event.holder_id),
+            "site_id": text_id(event.site_id),
+            "holder_id": text_id(event.holder_id),
             "destination_site_id": None,
             "state": "held",
             "moisture_bp": event.moisture_bp,
-            "occurred_at": utc_text(event.occurred_at),
+            "occurred_at": self.text.time(event.occurred_at)[0],
             "mass_version": 1,
         }
         self.batches[batch_id] = batch
@@ -206,51 +308,68 @@ class PageState:
     # -- one method per batch event ------------------------------------------------------
 
     def on_collected(self, position: int, batch_id: str, event: Any) -> None:
-        self.fact(position, event, self.begin(batch_id, event), "collected")
+        batch = self.begin(batch_id, event)
+        self.fact(position, event, batch, "collected", batch["mass_g"], self.route(event.material))
 
     def on_produced(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.begin(batch_id, event)
-        transformation = str(event.transformation_id)
+        transformation = self.text.id(event.transformation_id)
         self.fact(
             position,
             event,
             batch,
             "produced",
+            batch["mass_g"],
+            self.route(batch["material"]),
             process=event.process,
             transformation_id=transformation,
         )
+        text_id = self.text.id
         for parent in event.parents:
-            self.edges.append((str(parent), batch_id, transformation, event.process))
+            self.edges.append((text_id(parent), batch_id, transformation, event.process))
 
     def on_weighed(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.batches[batch_id]
-        self.fact(position, event, batch, "adjusted", mass_g=batch["mass_g"] - event.mass_g)
-        batch.update(mass_g=event.mass_g, mass_version=event.originator_version)
+        delta = batch["mass_g"] - event.mass_g
+        self.fact(position, event, batch, "adjusted", delta, self.route(batch["material"]))
+        batch["mass_g"] = event.mass_g
+        batch["mass_version"] = event.originator_version
 
     def on_labelled(self, position: int, batch_id: str, event: Any) -> None:
         self.batches[batch_id]["label_code"] = event.label_code
 
     def on_dispatched(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.batches[batch_id]
-        self.fact(position, event, batch, "dispatched", other_site_id=str(event.to_site_id))
-        batch.update(state="in_transit", destination_site_id=str(event.to_site_id))
+        to_site = self.text.id(event.to_site_id)
+        self.fact(
+            position,
+            event,
+            batch,
+            "dispatched",
+            batch["mass_g"],
+            self.route(batch["material"]),
+            other_site_id=to_site,
+        )
+        batch["state"] = "in_transit"
+        batch["destination_site_id"] = to_site
 
     def on_received(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.batches[batch_id]
         from_site = batch["site_id"]
-        batch.update(
-            state="held",
-            site_id=str(event.site_id),
-            holder_id=str(event.holder_id),
-            destination_site_id=None,
-            mass_g=event.mass_g,
-            mass_version=event.originator_version,
-        )
+        text_id = self.text.id
+        batch["state"] = "held"
+        batch["site_id"] = text_id(event.site_id)
+        batch["holder_id"] = text_id(event.holder_id)
+        batch["destination_site_id"] = None
+        batch["mass_g"] = event.mass_g
+        batch["mass_version"] = event.originator_version
         self.fact(
             position,
             event,
             batch,
             "received",
+            batch["mass_g"],
+            self.route(batch["material"]),
             other_site_id=from_site,
             reference_g=event.dispatched_mass_g,
         )
@@ -262,15 +381,18 @@ class PageState:
             event,
             batch,
             "consumed",
+            batch["mass_g"],
+            self.route(batch["material"]),
             process=event.process,
-            transformation_id=str(event.transformation_id),
+            transformation_id=self.text.id(event.transformation_id),
         )
         batch["state"] = "consumed"
 
     def on_valorised(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.batches[batch_id]
         if event.mass_g != batch["mass_g"]:  # weighed again at the outlet
-            self.fact(position, event, batch, "adjusted", mass_g=batch["mass_g"] - event.mass_g)
+            delta = batch["mass_g"] - event.mass_g
+            self.fact(position, event, batch, "adjusted", delta, self.route(batch["material"]))
         energy = None
         if event.route in ENERGY_ROUTES and batch["material"] in self.catalogue:
             material = self.catalogue.get(batch["material"])
@@ -280,13 +402,15 @@ class PageState:
             event,
             batch,
             "valorised",
-            route=event.route,
-            mass_g=event.mass_g,
-            other_site_id=str(event.outlet_site_id) if event.outlet_site_id else None,
+            event.mass_g,
+            event.route,
+            other_site_id=self.text.id(event.outlet_site_id) if event.outlet_site_id else None,
             outlet_country=event.outlet_country,
             energy_kj=energy,
         )
-        batch.update(state="valorised", mass_g=event.mass_g, mass_version=event.originator_version)
+        batch["state"] = "valorised"
+        batch["mass_g"] = event.mass_g
+        batch["mass_version"] = event.originator_version
 
     def on_corrected(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.batches[batch_id]
@@ -301,5 +425,5 @@ class PageState:
         ):
             # a mistaken mass found later counts as an adjustment when it is found (DESIGN §5)
             delta = event.previous["mass_g"] - event.mass_g
-            self.fact(position, event, batch, "adjusted", mass_g=delta)
+            self.fact(position, event, batch, "adjusted", delta, self.route(batch["material"]))
             batch["mass_g"] = event.mass_g

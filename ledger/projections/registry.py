@@ -13,6 +13,9 @@ class RegistryView:
 
     name: ClassVar[str] = "registry"
     tables: ClassVar[tuple[str, ...]] = ("view_sites", "view_organisations", "view_communes")
+    topics: ClassVar[frozenset[str]] = frozenset(
+        ("Site.Registered", "Organisation.Registered", "Territory.Defined", "Territory.Redefined")
+    )
 
     def create(self, db: ViewDatabase) -> None:
         db.execute(

@@ -6,9 +6,30 @@ import threading
 import time
 from typing import Any
 
+from ledger.audit.chain import HashChain
 from ledger.core import LedgerCore
 from ledger.projections.db import ViewDatabase
 from ledger.projections.runner import EmbeddedProjections, ProjectionRunner
+
+
+class ChainFollower:
+    """Keeps the hash chain at the head of the log, in a thread of the API process."""
+
+    def __init__(self, ledger: LedgerCore) -> None:
+        self.chain = HashChain(ledger)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(
+            target=self.chain.follow, args=(self.stop,), name="hash-chain", daemon=True
+        )
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=10)
+        self.chain.close()
 
 
 class Views:
@@ -17,18 +38,38 @@ class Views:
     def __init__(self, ledger: LedgerCore, embedded: bool) -> None:
         self.ledger = ledger
         ProjectionRunner(ledger).close()  # creates the tables before the first read
-        self.embedded = EmbeddedProjections(ledger) if embedded else None
+        HashChain(ledger).close()
+        self.embedded_mode = embedded
+        self.embedded: EmbeddedProjections | None = None
+        self.chain: ChainFollower | None = None
         self._local = threading.local()
         self._connections: list[ViewDatabase] = []
         self._lock = threading.Lock()
+        self._users = 0
 
     def start(self) -> None:
-        if self.embedded is not None:
-            self.embedded.start()
+        """Start the background threads (once, however many servers share this app)."""
+        with self._lock:
+            self._users += 1
+            if self._users > 1 or not self.embedded_mode:
+                return
+        self.embedded = EmbeddedProjections(self.ledger)
+        self.chain = ChainFollower(self.ledger)
+        self.embedded.start()
+        self.chain.start()
 
     def close(self) -> None:
+        """Stop the threads and close the connections when the last user is done."""
+        with self._lock:
+            self._users -= 1
+            if self._users > 0:
+                return
         if self.embedded is not None:
             self.embedded.close()
+            self.embedded = None
+        if self.chain is not None:
+            self.chain.close()
+            self.chain = None
         with self._lock:
             for connection in self._connections:
                 connection.close()

@@ -8,6 +8,16 @@ from ledger.projections.base import Page, topic_name
 from ledger.projections.db import ViewDatabase
 
 COLUMNS = {"hours_centi", "contract", "activity", "worker_ref", "work_date"}
+COLUMN_ORDER = (
+    "work_log_id",
+    "site_id",
+    "organisation_id",
+    "worker_ref",
+    "contract",
+    "activity",
+    "hours_centi",
+    "work_date",
+)
 
 
 class WorkView:
@@ -15,6 +25,7 @@ class WorkView:
 
     name: ClassVar[str] = "work"
     tables: ClassVar[tuple[str, ...]] = ("view_work_logs",)
+    topics: ClassVar[frozenset[str]] = frozenset(("WorkLog.Logged", "WorkLog.Corrected"))
 
     def create(self, db: ViewDatabase) -> None:
         db.execute(
@@ -57,8 +68,9 @@ class WorkView:
 
     @staticmethod
     def flush(db: ViewDatabase, rows: list[tuple[Any, ...]]) -> None:
-        db.executemany(
-            "INSERT INTO view_work_logs VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (work_log_id) DO NOTHING",
+        db.insert_many(
+            "view_work_logs",
+            COLUMN_ORDER,
             rows,
+            "ON CONFLICT (work_log_id) DO NOTHING",
         )

@@ -37,6 +37,7 @@ def test_the_api_honours_its_own_schema(settings: Settings) -> None:
         for operation in operations:
             exercise(operation)
     finally:
+        app.state.views.close()
         app.state.ledger.close()
 
 

@@ -9,7 +9,6 @@ from fastapi.responses import JSONResponse
 
 from ledger.commands import Outcome
 
-
 POSITION_HEADER = "Ledger-Position"  # where the write landed in the event log
 
 

@@ -19,7 +19,6 @@ from ledger.api.schemas import (
     DispatchCreate,
     HistoryEntry,
     LabellingCreate,
-    LabelPublic,
     LineagePublic,
     ListOf,
     ReceiptCreate,
@@ -139,12 +138,6 @@ def correct(
 ) -> JSONResponse:
     """Correct the mass, material or time of an earlier event, with a reason."""
     return run(ledger, ledger.correct(actor, batch_id, Correct(**body.model_dump()), idem))
-
-
-@router.get("/labels/{code}", response_model=LabelPublic)
-def get_label(code: str, ledger: LedgerDep, _: ActorDep) -> dict[str, Any]:
-    """Which batch carries this label code."""
-    return ledger.label_lookup(code)
 
 
 def run(ledger: Ledger, outcome: Outcome) -> JSONResponse:

@@ -1,0 +1,75 @@
+"""Auditors' pages: a batch's history and lineage at ``/audit/batch/{id}``.
+
+They read with a bearer token or the session cookie of the ledger's pages; the sign-in form
+swaps a token for that cookie once.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials
+
+from ledger.api.deps import LedgerDep, bearer
+from ledger.application import Ledger
+from ledger.audit.batch_page import batch_page
+from ledger.commands import Actor
+from ledger.domain.errors import LedgerError, Unauthenticated
+from ledger.web.session import open_session, session_actor
+
+router = APIRouter(include_in_schema=False)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+SIGN_IN = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Connexion</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
+input,button{font:inherit;padding:.6rem;width:100%;box-sizing:border-box;margin:.4rem 0}</style>
+</head><body><h1>Audit</h1><p>{message}</p><form method="post">
+<label>Jeton d'accès<input name="token" type="password" autocomplete="off" required></label>
+<button>Ouvrir</button></form></body></html>"""
+
+
+def reader(request: Request, ledger: Ledger, credentials: Credentials) -> Actor | None:
+    try:
+        if credentials is not None and credentials.credentials:
+            return ledger.authenticate(credentials.credentials)
+    except Unauthenticated:
+        return None
+    return session_actor(request, ledger)
+
+
+@router.get("/audit/batch/{batch_id}", response_class=HTMLResponse)
+def audit_batch(
+    batch_id: UUID, request: Request, ledger: LedgerDep, credentials: Credentials
+) -> Response:
+    """A batch's history with both times, its corrections and its lineage as a picture."""
+    if reader(request, ledger, credentials) is None:
+        return HTMLResponse(SIGN_IN.replace("{message}", "Connectez-vous avec votre jeton."), 401)
+    try:
+        page = batch_page(
+            ledger.batch(batch_id), ledger.history(batch_id), ledger.lineage(batch_id)
+        )
+    except LedgerError as error:
+        return HTMLResponse(SIGN_IN.replace("{message}", escape(error.message)), 404)
+    return HTMLResponse(page, headers=PRIVATE)
+
+
+@router.post("/audit/batch/{batch_id}", response_class=HTMLResponse)
+def sign_in(
+    batch_id: UUID,
+    request: Request,
+    ledger: LedgerDep,
+    token: Annotated[str, Form(max_length=256)],
+) -> Response:
+    """Swap a token for the session cookie, then show the page."""
+    try:
+        ledger.authenticate(token)
+    except Unauthenticated:
+        return HTMLResponse(SIGN_IN.replace("{message}", "Jeton inconnu."), 401)
+    response = RedirectResponse(f"/audit/batch/{batch_id}", status_code=303)
+    open_session(response, request, ledger, token)
+    return response

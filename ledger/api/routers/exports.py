@@ -1,0 +1,69 @@
+"""Exports for other systems: the EPCIS 2.0 document of a period, a site's waste register."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from ledger.api.deps import ActorDep, LedgerDep
+from ledger.api.errors import ERROR_RESPONSES
+from ledger.api.readmodels import VIEWS_POSITION_HEADER
+from ledger.audit import epcis, register_csv
+from ledger.audit.register import site_register
+from ledger.indicators.periods import parse_dates
+from ledger.projections.service import Views
+
+router = APIRouter(tags=["exports"])
+
+FromQuery = Annotated[
+    str, Query(alias="from", max_length=10, description="First date (inclusive), YYYY-MM-DD")
+]
+ToQuery = Annotated[str, Query(max_length=10, description="Last date (inclusive), YYYY-MM-DD")]
+SiteQuery = Annotated[UUID, Query(description="The site whose register it is")]
+
+
+def document(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """The documented success response of an export, by media type."""
+    content = {media_type: {"schema": {"type": "string" if "csv" in media_type else "object"}}}
+    return {**ERROR_RESPONSES, 200: {"content": content, "description": description}}
+
+
+@router.get(
+    "/export/epcis",
+    response_class=JSONResponse,
+    responses=document(epcis.MEDIA_TYPE, "An EPCIS 2.0 EPCISDocument (JSON-LD)."),
+)
+def export_epcis(ledger: LedgerDep, _: ActorDep, from_: FromQuery, to: ToQuery) -> JSONResponse:
+    """The period's batch and transformation events as an EPCIS 2.0 document (JSON-LD)."""
+    period = parse_dates(from_, to)
+    return JSONResponse(epcis.epcis_document(ledger, period), media_type=epcis.MEDIA_TYPE)
+
+
+@router.get(
+    "/export/register.csv",
+    response_class=Response,
+    responses=document(register_csv.MEDIA_TYPE, "The register: `;`-separated, decimal comma."),
+)
+def export_register(
+    request: Request,
+    ledger: LedgerDep,
+    _: ActorDep,
+    site_id: SiteQuery,
+    from_: FromQuery,
+    to: ToQuery,
+) -> Response:
+    """A site's chronological waste register for a period, as CSV: incoming and outgoing rows."""
+    period = parse_dates(from_, to)
+    views: Views = request.app.state.views
+    reflected = views.position()  # the rows reflect at least this position of the log
+    rows = site_register(ledger, views.db, site_id, period)
+    name = f"register-{site_id}-{period.start}-{period.end}.csv"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        VIEWS_POSITION_HEADER: str(reflected),
+    }
+    text = register_csv.register_csv(ledger, rows)
+    return Response(text, media_type=register_csv.MEDIA_TYPE, headers=headers)

@@ -1,0 +1,1 @@
+"""Auditors' tools: the hash chain over the event log, evidence bundles, exports."""

@@ -1,0 +1,97 @@
+"""Everything the territory officer's dashboard shows, read from the views in one snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.indicators.accounts import FiliereAccount
+from ledger.indicators.circularity import Scope, Sorting, sorting_masses
+from ledger.indicators.jobs import Hours, work_hours
+from ledger.indicators.metabolism import accounts
+from ledger.indicators.periods import Period
+from ledger.indicators.views import inside, views_position
+from ledger.projections.db import ViewDatabase
+
+SITE_STOCK_SQL = f"""
+SELECT s.site_id, s.name, b.filiere, b.state, SUM(b.mass_g), COUNT(*)
+FROM view_batches b JOIN view_sites s ON s.site_id = b.site_id
+WHERE {inside("b.site_id")}
+  AND (b.state = 'held' OR (b.state = 'in_transit' AND {inside("b.destination_site_id")}))
+GROUP BY s.site_id, s.name, b.filiere, b.state
+"""
+MONTHLY_COLLECTION_SQL = f"""
+SELECT SUBSTR(occurred_date, 1, 7), filiere, SUM(mass_g) FROM view_flows
+WHERE kind = 'collected' AND occurred_date BETWEEN ? AND ? AND {inside("site_id")}
+GROUP BY SUBSTR(occurred_date, 1, 7), filiere
+ORDER BY 1
+"""
+
+
+@dataclass(frozen=True)
+class SiteStock:
+    """Grams held at an inside site (or on the road between two), by filière."""
+
+    name: str
+    grams: dict[str, int]
+    batches: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.grams.values())
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    period: Period
+    accounts: dict[str, FiliereAccount]
+    sorting: Sorting
+    hours: Hours
+    sites: list[SiteStock]
+    monthly_collection: dict[str, dict[str, int]]  # month → filière → grams
+    position: int
+
+    @property
+    def inside_stock_g(self) -> int:
+        return sum(site.total for site in self.sites)
+
+
+def dashboard_data(db: ViewDatabase, period: Period) -> DashboardData:
+    """The dashboard's figures for a period, all from one state of the views."""
+    with db.snapshot():
+        return DashboardData(
+            period=period,
+            accounts=accounts(db, period),
+            sorting=sorting_masses(db, Scope(), period),
+            hours=work_hours(db, None, period),
+            sites=site_stock(db),
+            monthly_collection=monthly_collection(db, period),
+            position=views_position(db, "registry", "batches", "work"),
+        )
+
+
+def site_stock(db: ViewDatabase) -> list[SiteStock]:
+    """Stock now at each inside site, heaviest first; transit inside the territory apart."""
+    held: dict[str, tuple[str, dict[str, int], list[int]]] = {}
+    on_the_road: dict[str, int] = {}
+    road_batches = 0
+    for site_id, name, filiere, state, grams, count in db.query(SITE_STOCK_SQL):
+        if state == "in_transit":
+            on_the_road[filiere] = on_the_road.get(filiere, 0) + int(grams)
+            road_batches += int(count)
+            continue
+        entry = held.setdefault(site_id, (str(name), {}, [0]))
+        entry[1][filiere] = entry[1].get(filiere, 0) + int(grams)
+        entry[2][0] += int(count)
+    sites = [SiteStock(name, grams, count[0]) for name, grams, count in held.values()]
+    sites.sort(key=lambda site: (-site.total, site.name))
+    if on_the_road:
+        sites.append(SiteStock("En transit dans le territoire", on_the_road, road_batches))
+    return sites
+
+
+def monthly_collection(db: ViewDatabase, period: Period) -> dict[str, dict[str, Any]]:
+    months: dict[str, dict[str, int]] = {}
+    for month, filiere, grams in db.query(MONTHLY_COLLECTION_SQL, period.bounds):
+        months.setdefault(str(month), {})[str(filiere)] = int(grams)
+    return months

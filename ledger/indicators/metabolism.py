@@ -1,0 +1,86 @@
+"""The territory's metabolism: tonnes and joules entering, leaving and staying (DESIGN §5).
+
+SQL sums the period's flow facts in a few groups (kind, filière, route, whether each site is
+inside); :mod:`ledger.indicators.accounts` applies the rules of §5 to those groups.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.domain.catalogue import FILIERES
+from ledger.indicators.accounts import FiliereAccount, FlowGroup, account_for
+from ledger.indicators.periods import Period
+from ledger.indicators.views import INSIDE_SITES, Filters, inside, views_position
+from ledger.projections.db import ViewDatabase
+
+# An adjustment made while a batch travels to an outside site happens to a batch already exported:
+# it is no loss of the territory. Each journey out runs from its dispatch to the next receipt of
+# the batch; joins on the batch (not correlated subqueries) keep this one pass over the flows.
+JOURNEYS_OUT = f"""
+WITH outward AS (
+  SELECT batch_id, version FROM view_flows
+  WHERE kind = 'dispatched' AND other_site_id NOT IN ({INSIDE_SITES})
+),
+arrivals AS (
+  SELECT r.batch_id, r.version FROM view_flows r
+  WHERE r.kind = 'received' AND r.batch_id IN (SELECT batch_id FROM outward)
+),
+journeys AS (
+  SELECT o.batch_id, o.version AS left_version, MIN(a.version) AS arrived_version
+  FROM outward o LEFT JOIN arrivals a ON a.batch_id = o.batch_id AND a.version > o.version
+  GROUP BY o.batch_id, o.version
+)
+"""
+
+FLOW_GROUPS_SQL = f"""
+{JOURNEYS_OUT}
+SELECT x.kind, x.filiere, x.route, x.process, x.site_inside, x.other_inside, x.has_other,
+       x.external, x.on_the_way_out, SUM(x.mass_g), SUM(x.reference_g), SUM(x.energy_kj)
+FROM (
+  SELECT f.kind, f.filiere, f.route, f.process, f.mass_g,
+         COALESCE(f.reference_g, 0) AS reference_g, COALESCE(f.energy_kj, 0) AS energy_kj,
+         CASE WHEN {inside("f.site_id")} THEN 1 ELSE 0 END AS site_inside,
+         CASE WHEN {inside("f.other_site_id")} THEN 1 ELSE 0 END AS other_inside,
+         CASE WHEN f.other_site_id IS NULL THEN 0 ELSE 1 END AS has_other,
+         CASE WHEN f.outlet_country IS NULL THEN 0 ELSE 1 END AS external,
+         CASE WHEN j.batch_id IS NULL THEN 0 ELSE 1 END AS on_the_way_out
+  FROM view_flows f
+  LEFT JOIN journeys j
+    ON f.kind = 'adjusted' AND j.batch_id = f.batch_id AND j.left_version < f.version
+   AND (j.arrived_version IS NULL OR f.version < j.arrived_version)
+  WHERE {{where}}
+) x
+GROUP BY x.kind, x.filiere, x.route, x.process, x.site_inside, x.other_inside, x.has_other,
+         x.external, x.on_the_way_out
+"""
+
+
+def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[FlowGroup]:
+    """The period's flow facts summed by what the rules of §5 look at (no snapshot)."""
+    filters = Filters().add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
+    filters.equal("f.filiere", filiere)
+    rows = db.query(FLOW_GROUPS_SQL.format(where=filters.where), filters.params)
+    return [FlowGroup.from_row(row) for row in rows]
+
+
+def accounts(
+    db: ViewDatabase, period: Period, filiere: str | None = None
+) -> dict[str, FiliereAccount]:
+    """Each filière's account for the period (every known filière, or the one asked for)."""
+    names = [filiere] if filiere is not None else list(FILIERES)
+    return account_for(flow_groups(db, period, filiere), names)
+
+
+def metabolism(db: ViewDatabase, period: Period, filiere: str | None = None) -> dict[str, Any]:
+    """The metabolism representation of DESIGN §4.2."""
+    with db.snapshot():
+        found = accounts(db, period, filiere)
+        position = views_position(db, "batches", "registry")
+    return {
+        "period": period.label,
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "filieres": {name: account.figures() for name, account in found.items()},
+        "position": position,
+    }

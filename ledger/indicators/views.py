@@ -1,0 +1,50 @@
+"""What the indicators share about the views: the territory's sites, positions, filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.projections.db import ViewDatabase
+
+ROUTES = ("reuse", "recycling", "csr", "energy", "disposal")
+
+# A site is inside iff it is in France and its commune is in the territory as it is now; decided
+# at query time for every period (DESIGN §5), never stored.
+INSIDE_SITES = (
+    "SELECT s.site_id FROM view_sites s "
+    "JOIN view_communes c ON c.commune_insee = s.commune_insee WHERE s.country = 'FR'"
+)
+
+
+def inside(column: str) -> str:
+    """SQL that is true when the site in ``column`` lies inside the territory."""
+    return f"{column} IN ({INSIDE_SITES})"
+
+
+def views_position(db: ViewDatabase, *names: str) -> int:
+    """The position every named view has reached (read in the caller's snapshot)."""
+    marks = ", ".join("?" * len(names))
+    rows = db.query(f"SELECT position FROM view_positions WHERE name IN ({marks})", names)
+    return min((int(row[0]) for row in rows), default=0)
+
+
+class Filters:
+    """Optional ``column = ?`` conditions, in the order they are added."""
+
+    def __init__(self, *always: str) -> None:
+        self.conditions = list(always)
+        self.params: list[Any] = []
+
+    def add(self, condition: str, *params: Any) -> Filters:
+        self.conditions.append(condition)
+        self.params.extend(params)
+        return self
+
+    def equal(self, column: str, value: Any) -> Filters:
+        if value is not None:
+            self.add(f"{column} = ?", str(value))
+        return self
+
+    @property
+    def where(self) -> str:
+        return " AND ".join(self.conditions) if self.conditions else "1 = 1"

@@ -1,0 +1,17 @@
+"""Wiring the phone pages into the API app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from ledger.web.pages import api, pages
+from ledger.web.shell import STATIC
+
+
+def install_web(app: FastAPI) -> None:
+    """Pages at the root (``/scan``, ``/l/{code}``…), their JSON under ``/web/api``, and their
+    scripts, styles and vendored QR decoder under ``/static/web`` (no page uses a CDN)."""
+    app.include_router(pages)
+    app.include_router(api)
+    app.mount("/static/web", StaticFiles(directory=STATIC), name="web-assets")

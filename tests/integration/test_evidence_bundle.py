@@ -1,0 +1,166 @@
+"""An evidence bundle verifies from itself alone, and fails naming what was changed."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger.application import Ledger
+from ledger.audit.bundle import build_bundle
+from ledger.commands import Dispatch, LogWork, Receive, Transform, TransformInput, TransformOutput
+from ledger.projections.runner import ProjectionRunner
+from tests.territory import Territory, build_territory, collect, hours_ago
+
+
+def sorted_quarter(ledger: Ledger, world: Territory) -> None:
+    """Two bales sorted at the workshop, and a day of insertion and employee hours."""
+    bales = [collect(ledger, world, kg, hours=48) for kg in ("412.5", "387.5")]
+    for bale in bales:
+        ledger.dispatch(
+            world.actor("collector"), bale, Dispatch(world.sorting_centre, hours_ago(30))
+        )
+        ledger.receive(world.actor("sorter"), bale, Receive(hours_ago(29)))
+    outputs = [
+        ("textile.reuse.export", "400"), ("textile.recycling.fraying", "250.5"),
+        ("textile.csr", "100"), ("textile.energy", "20"), ("textile.waste", "14"),
+    ]  # fmt: skip
+    cmd = Transform(
+        "sorting", world.sorting_centre, hours_ago(20), [TransformInput(b) for b in bales],
+        [TransformOutput(m, Decimal(kg)) for m, kg in outputs], loss_kg=Decimal("15.5"),
+    )  # fmt: skip
+    ledger.transform(world.actor("sorter"), cmd)
+    today = ledger.today()
+    for worker, contract, hours in (("W-INS-01", "insertion", "7"), ("W-EMP-01", "employee", "14")):
+        cmd = LogWork(world.sorting_centre, worker, contract, "sorting", Decimal(hours), today)
+        ledger.log_work(world.actor("supervisor"), cmd)
+
+
+def period_of(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+@pytest.fixture
+def bundle(ledger: Ledger, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    world = build_territory(ledger)
+    sorted_quarter(ledger, world)
+    runner = ProjectionRunner(ledger)
+    runner.catch_up()
+    content, statement = build_bundle(
+        ledger, runner.db, str(world.workshop), period_of(ledger.today())
+    )
+    runner.close()
+    folder = tmp_path / "bundle"
+    with zipfile.ZipFile(__import__("io").BytesIO(content)) as archive:
+        archive.extractall(folder)
+    return folder, statement
+
+
+def verify(folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-I", str(folder / "verify.py"), str(folder)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def rewrite(path: Path, change: Any) -> None:
+    lines = [json.loads(line) for line in path.read_text().splitlines() if line]
+    path.write_text("".join(json.dumps(change(item)) + "\n" for item in lines))
+
+
+def test_a_genuine_bundle_verifies_with_the_standard_library_alone(
+    bundle: tuple[Path, dict[str, Any]],
+) -> None:
+    folder, statement = bundle
+    result = verify(folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert statement["tonnes"]["recycling"] == 0.2505
+    assert statement["support_cents"]["sbase"] == 2804  # (250.5 + 100) kg × 80 €/t
+    assert statement["insertion_share"] == pytest.approx(0.3333)
+    assert len(statement["chain_head"]) == 64
+    assert {"statement.pdf", "statement.csv", "README.txt"} <= {p.name for p in folder.iterdir()}
+
+
+def test_one_changed_mass_in_the_events_is_named(bundle: tuple[Path, dict[str, Any]]) -> None:
+    folder, _ = bundle
+
+    def lighter(event: dict[str, Any]) -> dict[str, Any]:
+        if event["type"] == "Transformation.Recorded":
+            event["payload"]["outputs"][1]["mass_kg"] = 205.5
+        return event
+
+    rewrite(folder / "events.jsonl", lighter)
+    result = verify(folder)
+    assert result.returncode == 1
+    assert "Transformation.Recorded" in result.stdout
+    assert "outputs" in result.stdout
+
+
+def test_one_changed_mass_in_a_record_breaks_the_chain(bundle: tuple[Path, dict[str, Any]]) -> None:
+    folder, _ = bundle
+
+    def forged(record: dict[str, Any]) -> dict[str, Any]:
+        state = base64.b64decode(record["state"])
+        if b"textile.recycling.fraying" in state and b"250500" in state:
+            record["state"] = base64.b64encode(state.replace(b"250500", b"290500")).decode()
+        return record
+
+    rewrite(folder / "records.jsonl", forged)
+    result = verify(folder)
+    assert result.returncode == 1
+    assert "chain head" in result.stdout
+
+
+def test_a_changed_figure_is_named(bundle: tuple[Path, dict[str, Any]]) -> None:
+    folder, statement = bundle
+    statement["tonnes"]["recycling"] = 0.3
+    (folder / "statement.json").write_text(json.dumps(statement))
+    result = verify(folder)
+    assert result.returncode == 1
+    assert "figure tonnes.recycling" in result.stdout
+
+
+def test_the_statement_endpoint_prints_the_chain_head_and_serves_the_bundle(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from ledger.api import create_app
+
+    world = build_territory(ledger)
+    sorted_quarter(ledger, world)
+    app = create_app(ledger.settings, ledger=ledger)
+    query = {"organisation_id": str(world.workshop), "period": period_of(ledger.today())}
+    headers = {"Authorization": f"Bearer {ledger.settings.bootstrap_admin_token}"}
+    with TestClient(app) as client:
+        app.state.views.wait_for(ledger.event_log.max_position(), timeout=20)
+        for _ in range(100):  # the chain keeper follows the log in its own thread
+            statement = client.get(
+                "/api/v1/reports/refashion", params=query, headers=headers
+            ).json()
+            if statement["chain_head"]:
+                break
+            time.sleep(0.1)
+        assert len(statement["chain_head"]) == 64
+        answer = client.get(
+            "/api/v1/reports/refashion", params={**query, "format": "bundle"}, headers=headers
+        )
+    assert answer.headers["content-type"] == "application/zip"
+    archive = tmp_path / "evidence.zip"
+    archive.write_bytes(answer.content)
+    script = tmp_path / "verify.py"
+    script.write_bytes(zipfile.ZipFile(archive).read("verify.py"))
+    result = subprocess.run(
+        [sys.executable, "-I", str(script), str(archive)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,113 @@
+"""The projection runner's own event decoding gives exactly what the application's mapper gives:
+same classes, same attributes, upcasters run (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from eventsourcing.compressor import ZlibCompressor
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    Mapper,
+    StoredEvent,
+    UUIDAsHex,
+)
+from eventsourcing.utils import get_topic
+
+from bench.workload import workload
+from ledger.application import Ledger
+from ledger.importer import Importer
+from ledger.projections.base import utc_text
+from ledger.projections.runner import EventDecoder, ProjectionRunner
+
+
+class Thing(Aggregate):
+    """An aggregate whose event went through a schema change (an upcaster adds a field)."""
+
+    class Happened(Aggregate.Event):
+        class_version = 2
+        where: UUID
+        when: datetime
+        note: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["note"] = "added by the upcaster"
+
+
+def same(left: Any, right: Any) -> bool:
+    return type(left) is type(right) and vars(left) == vars(right)
+
+
+def test_the_runner_decodes_the_log_as_the_mapper_does(ledger: Ledger) -> None:
+    lines = workload(3, containers=4)
+    assert {r.status for r in Importer(ledger).run(lines)} == {"ok"}
+    runner = ProjectionRunner(ledger)
+    rows = runner.reader.read(0, 100_000)
+    names = {runner.decoder.event_class(row[3])[1] for row in rows}
+    decoded = runner.decode(rows, names)
+    notifications = ledger.recorder.select_notifications(start=1, limit=100_000)
+    assert [p for p, _, _ in decoded] == [n.id for n in notifications]
+    for (_, name, event), notification in zip(decoded, notifications, strict=True):
+        expected = ledger.mapper.to_domain_event(notification)
+        assert name == type(expected).__qualname__
+        assert same(event, expected)
+    # Only the events some view reads are decoded; the position still covers the whole page.
+    some = runner.decode(rows, {"Batch.Collected"})
+    assert {name for _, name, _ in some} == {"Batch.Collected"}
+    runner.close()
+
+
+def mapper(**options: Any) -> Mapper[UUID]:
+    transcoder = JSONTranscoder()
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
+        transcoder.register(transcoding)
+    return Mapper(transcoder, **options)
+
+
+class SubclassedMapper(Mapper[UUID]):
+    """A mapper of the application's own: the runner must use it as it is."""
+
+
+def test_upcasters_compressors_and_other_mappers_are_honoured() -> None:
+    topic = get_topic(Thing.Happened)
+    state = {
+        "timestamp": datetime(2026, 3, 1, 12, tzinfo=UTC),
+        "originator_topic": get_topic(Thing),
+        "where": uuid4(),
+        "when": datetime(2026, 3, 1, 13, 30, 0, 5, tzinfo=timezone(timedelta(hours=2))),
+    }  # version 1 of the event: no "note", no "class_version"
+    for chosen in (
+        mapper(),
+        mapper(compressor=ZlibCompressor()),
+        SubclassedMapper(mapper().transcoder),
+    ):
+        data = chosen.transcoder.encode(state)
+        if chosen.compressor:
+            data = chosen.compressor.compress(data)
+        originator = uuid4()
+        expected = chosen.to_domain_event(StoredEvent(originator, 3, topic, data))
+        event = EventDecoder(chosen, UUID).decode(originator, 3, topic, data)
+        assert same(event, expected)
+        assert event.note == "added by the upcaster"
+
+
+def test_utc_text_is_unchanged() -> None:
+    def reference(moment: datetime) -> str:
+        return moment.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    rng = random.Random(3)
+    zones = [UTC, ZoneInfo("UTC"), ZoneInfo("Europe/Paris"), timezone(timedelta(hours=-3))]
+    for _ in range(2000):
+        moment = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(
+            seconds=rng.randrange(10**9), microseconds=rng.choice([0, rng.randrange(10**6)])
+        )
+        moment = moment.astimezone(rng.choice(zones))
+        assert utc_text(moment) == reference(moment)
