@@ -15,9 +15,11 @@ from ledger.api.errors import ERROR_RESPONSES
 from ledger.api.routers._respond import respond
 from ledger.api.schemas import Body
 from ledger.application import Ledger
+from ledger.audit.chain import chain_head
 from ledger.domain.allocation import MAX_CODES_PER_BLOCK
 from ledger.domain.errors import InvalidInput
 from ledger.handlers.allocation import AllocateLabels
+from ledger.projections.db import ViewDatabase
 
 router = APIRouter(tags=["labels"], responses=ERROR_RESPONSES)
 
@@ -118,10 +120,13 @@ def get_label(code: str, ledger: LedgerDep, _: ActorDep) -> dict[str, Any]:
 
 
 def sheet_footer(ledger: Ledger) -> str:
-    """The footer of every sheet: the head of the ledger's hash chain, once it keeps one, so
-    that a printed sheet can later be checked against the ledger as it was."""
-    chain_head = getattr(ledger, "chain_head", None)
-    head = chain_head() if callable(chain_head) else None
+    """The footer of every sheet: the head of the ledger's hash chain, so that a printed sheet
+    can later be checked against the ledger as it was."""
+    db = ViewDatabase(ledger.settings)
+    try:
+        head = chain_head(db)
+    finally:
+        db.close()
     return f"chain head: {head or CHAIN_HEAD_PENDING}"
 
 
