@@ -38,6 +38,7 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
+        # %b, not %s: with %s psycopg dumps these lists as text, escaping every bytea in Python.
         self.insert_arrays_statement = SQL(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
             "SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[]) "
@@ -56,7 +57,8 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
     ) -> None:
         self._lock_table(curs)
         self._notify_channel(curs)
-        # Plain tuples: the connection's dict rows cost more than the insert's own work.
+        # Plain tuples for the returned ids: the connection's dict rows would build one dict per
+        # event (~10 ms for an import chunk). This cursor is the library's, used for this insert.
         curs.row_factory = tuple_row  # type: ignore[assignment]
         curs.execute(
             self.insert_arrays_statement,

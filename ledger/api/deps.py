@@ -40,6 +40,20 @@ def get_actor(
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
+def page_reader(
+    request: Request,
+    ledger: Ledger,
+    credentials: HTTPAuthorizationCredentials | None,
+) -> Actor | None:
+    """Whoever reads a page: a bearer token or the session cookie, else None (sign-in page)."""
+    try:
+        if credentials is not None and credentials.credentials:
+            return ledger.authenticate(credentials.credentials)
+    except Unauthenticated:
+        return None
+    return session_actor(request, ledger)
+
+
 def writer(actor: ActorDep) -> Actor:
     """Auditors read everything and write nothing."""
     if actor.role == "auditor":

@@ -93,15 +93,16 @@ class TextCache:
     limit = 100_000
 
     def __init__(self) -> None:
-        self.ids: dict[UUID, str] = {}
+        self.ids: dict[int, str] = {}  # by the UUID's int: UUID's own hash and == are Python
         self.times: dict[datetime, tuple[str, str]] = {}
 
     def id(self, value: UUID) -> str:
-        text = self.ids.get(value)
+        key = value.int
+        text = self.ids.get(key)
         if text is None:
             if len(self.ids) >= self.limit:
                 self.ids.clear()
-            text = self.ids[value] = str(value)
+            text = self.ids[key] = str(value)
         return text
 
     def time(self, moment: datetime) -> tuple[str, str]:
@@ -142,13 +143,15 @@ class BatchesView:
         create_tables(db)
 
     def apply(self, db: ViewDatabase, page: Page) -> None:
-        events = [(p, e) for p, e in page if topic_name(e).startswith("Batch.")]
+        text_id = self.text.id
+        events = [
+            (p, e, text_id(e.originator_id)) for p, e in page if topic_name(e).startswith("Batch.")
+        ]
         if not events:
             return
-        text_id = self.text.id
         first: dict[str, Any] = {}
-        for _, event in events:
-            first.setdefault(text_id(event.originator_id), event)
+        for _, event, batch_id in events:
+            first.setdefault(batch_id, event)
         # A batch whose first event here creates it is begun afresh: no need to read its row.
         needed = {
             batch_id
@@ -158,8 +161,8 @@ class BatchesView:
         batches = self.load(db, needed)
         page_state = PageState(batches, self.catalogue(), self.text)
         apply = page_state.apply
-        for position, event in events:
-            apply(position, event)
+        for position, event, batch_id in events:
+            apply(position, event, batch_id)
         self.write(db, page_state)
 
     @staticmethod
@@ -226,10 +229,10 @@ class PageState:
         self.handlers[cls] = found
         return found
 
-    def apply(self, position: int, event: Any) -> None:
+    def apply(self, position: int, event: Any, batch_id: str) -> None:
+        """Apply one event of the batch ``batch_id`` (the text of its originator id)."""
         cls = type(event)
         handler = self.handlers[cls] if cls in self.handlers else self.handler(cls)
-        batch_id = self.text.id(event.originator_id)
         creates = event.originator_version == 1
         if handler is None or (batch_id not in self.batches and not creates):
             return

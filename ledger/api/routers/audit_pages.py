@@ -14,12 +14,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
-from ledger.api.deps import LedgerDep, bearer
-from ledger.application import Ledger
+from ledger.api.deps import LedgerDep, bearer, page_reader
 from ledger.audit.batch_page import batch_page
-from ledger.commands import Actor
 from ledger.domain.errors import LedgerError, Unauthenticated
-from ledger.web.session import open_session, session_actor
+from ledger.web.session import open_session
 
 router = APIRouter(include_in_schema=False)
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -33,21 +31,12 @@ input,button{font:inherit;padding:.6rem;width:100%;box-sizing:border-box;margin:
 <button>Ouvrir</button></form></body></html>"""
 
 
-def reader(request: Request, ledger: Ledger, credentials: Credentials) -> Actor | None:
-    try:
-        if credentials is not None and credentials.credentials:
-            return ledger.authenticate(credentials.credentials)
-    except Unauthenticated:
-        return None
-    return session_actor(request, ledger)
-
-
 @router.get("/audit/batch/{batch_id}", response_class=HTMLResponse)
 def audit_batch(
     batch_id: UUID, request: Request, ledger: LedgerDep, credentials: Credentials
 ) -> Response:
     """A batch's history with both times, its corrections and its lineage as a picture."""
-    if reader(request, ledger, credentials) is None:
+    if page_reader(request, ledger, credentials) is None:
         return HTMLResponse(SIGN_IN.replace("{message}", "Connectez-vous avec votre jeton."), 401)
     try:
         page = batch_page(

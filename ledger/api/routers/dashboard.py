@@ -15,13 +15,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.staticfiles import StaticFiles
 
-from ledger.api.deps import LedgerDep, bearer
+from ledger.api.deps import LedgerDep, bearer, page_reader
 from ledger.application import Ledger
-from ledger.commands import Actor
 from ledger.domain.errors import Unauthenticated
 from ledger.indicators.dashboard import chosen_period, page
 from ledger.indicators.dashboard_data import dashboard_data
-from ledger.web.session import open_session, session_actor
+from ledger.web.session import open_session
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).resolve().parents[2] / "indicators" / "static"
@@ -51,7 +50,7 @@ def dashboard(
         return swap_for_session(
             request, ledger, token, "/dashboard" + ("?" + query if query else "")
         )
-    actor = reader(request, ledger, credentials)
+    actor = page_reader(request, ledger, credentials)
     if actor is None:
         return sign_in_page()
     today = ledger.today()
@@ -67,16 +66,6 @@ def sign_in(
 ) -> Response:
     """The sign-in form: a token, once, for a session cookie."""
     return swap_for_session(request, ledger, token, "/dashboard")
-
-
-def reader(request: Request, ledger: Ledger, credentials: Credentials) -> Actor | None:
-    """Whoever reads: a bearer token or a session cookie (every token reads)."""
-    try:
-        if credentials is not None and credentials.credentials:
-            return ledger.authenticate(credentials.credentials)
-    except Unauthenticated:
-        return None
-    return session_actor(request, ledger)
 
 
 def swap_for_session(request: Request, ledger: Ledger, token: str, target: str) -> Response:
