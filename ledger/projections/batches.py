@@ -221,22 +221,28 @@ class PageState:
         self.flows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # by kind
         self.edges: list[tuple[str, str, str, str]] = []
         self.routes: dict[str, str | None] = {}
-        self.handlers: dict[type[Any], Callable[[int, str, Any], None] | None] = {}
 
-    def handler(self, cls: type[Any]) -> Callable[[int, str, Any], None] | None:
-        name = cls.__name__.lower()
-        found = getattr(self, "on_" + name) if name in HANDLED else None
-        self.handlers[cls] = found
+    # The handler of each event class, found once. Plain functions, kept on the class: bound
+    # methods kept on the instance would make each page's state a reference cycle, left for
+    # the garbage collector (which the runner pauses during large pages).
+    handlers: ClassVar[dict[type[Any], Callable[[PageState, int, str, Any], None] | None]] = {}
+
+    @classmethod
+    def handler(cls, event_class: type[Any]) -> Callable[[PageState, int, str, Any], None] | None:
+        name = event_class.__name__.lower()
+        found = getattr(cls, "on_" + name) if name in HANDLED else None
+        cls.handlers[event_class] = found
         return found
 
     def apply(self, position: int, event: Any, batch_id: str) -> None:
         """Apply one event of the batch ``batch_id`` (the text of its originator id)."""
         cls = type(event)
-        handler = self.handlers[cls] if cls in self.handlers else self.handler(cls)
+        handlers = self.handlers
+        handler = handlers[cls] if cls in handlers else self.handler(cls)
         creates = event.originator_version == 1
         if handler is None or (batch_id not in self.batches and not creates):
             return
-        handler(position, batch_id, event)
+        handler(self, position, batch_id, event)
         self.changed.add(batch_id)
 
     def fact(

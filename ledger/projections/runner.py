@@ -14,10 +14,12 @@ decoding, and the others are decoded by :class:`EventDecoder`, the application m
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -43,10 +45,44 @@ from ledger.projections.registry import RegistryView
 from ledger.projections.work import WorkView
 
 DEFAULT_PAGE_SIZE = 10_000
+GC_PAUSE_PAGE_SIZE = 1_000  # pages this large (catch-ups, rebuilds) pause the collector
 UUID_CACHE_SIZE = 100_000
 UNKNOWN_SAFETY = SafeUUID.unknown  # an enum member: looked up once, not per UUID
 
 Row = tuple[int, Any, int, str, bytes]  # position, originator id, version, topic, state
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0  # pauses in progress, in all runners of the process
+_gc_state = [True]  # whether the collector was on when the first of them began
+
+
+@contextmanager
+def paused_gc(pause: bool = True) -> Iterator[None]:
+    """No cyclic garbage collection while a large page is decoded and applied.
+
+    A page allocates hundreds of thousands of short-lived containers (event states, rows), so
+    the collector runs every few dozen events and, as the caches grow, rescans them: a third of
+    a catch-up's time at a million events. Nothing a page makes is cyclic (refcounting frees
+    it); the collector is simply resumed after the page. Nested and concurrent pauses (two
+    runners in one process) resume it only when the last one ends, and only if it was on.
+    """
+    global _gc_pauses
+    if not pause:
+        yield
+        return
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_state[0] = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_state[0]:
+                gc.enable()
 
 
 def all_views(ledger: LedgerCore) -> list[View]:
@@ -112,12 +148,16 @@ class EventDecoder:
     def _object_hook(self, transcoder: JSONTranscoder) -> Callable[[dict[str, Any]], Any]:
         names = transcoder.names
         uuid = self.uuid
+        uuids = self._uuids  # cleared in place when full, never replaced
         fromisoformat = datetime.fromisoformat
 
         def hook(d: dict[str, Any]) -> Any:  # JSONTranscoder._decode_obj, with fast paths
-            if len(d) != 2 or "_type_" not in d or "_data_" not in d:
+            if len(d) != 2:
                 return d
-            name, data = d["_type_"], d["_data_"]
+            try:
+                name, data = d["_type_"], d["_data_"]
+            except KeyError:
+                return d
             transcoding = names.get(name)
             if transcoding is None:
                 msg = (
@@ -125,10 +165,11 @@ class EventDecoder:
                     "Please register a custom transcoding for this type."
                 )
                 raise TranscodingNotRegisteredError(msg)
-            kind = type(transcoding)
             if type(data) is str:
+                kind = type(transcoding)
                 if kind is UUIDAsHex:
-                    return uuid(data)
+                    found = uuids.get(data)
+                    return found if found is not None else uuid(data)
                 if kind is DatetimeAsISO:
                     return fromisoformat(data)
             return transcoding.decode(data)
@@ -282,10 +323,11 @@ class ProjectionRunner:
     def run_page(self) -> int:
         """Apply the next page of events to the views behind; returns how many were read."""
         positions = self.positions()
-        page = self.read_page(self.reader, min(positions.values(), default=0), positions)
-        if page is None:
-            return 0
-        self.apply(page)
+        with paused_gc(self.page_size >= GC_PAUSE_PAGE_SIZE):
+            page = self.read_page(self.reader, min(positions.values(), default=0), positions)
+            if page is None:
+                return 0
+            self.apply(page)
         return page.count
 
     def read_page(
