@@ -93,11 +93,14 @@ class TextCache:
     limit = 100_000
 
     def __init__(self) -> None:
-        self.ids: dict[int, str] = {}  # by the UUID's int: UUID's own hash and == are Python
+        self.ids: dict[Any, str] = {}  # by the UUID's int: UUID's own hash and == are Python
         self.times: dict[datetime, tuple[str, str]] = {}
 
-    def id(self, value: UUID) -> str:
-        key = value.int
+    def id(self, value: UUID | str) -> str:
+        try:
+            key: Any = value.int  # type: ignore[union-attr]
+        except AttributeError:  # ids that are text already
+            key = value
         text = self.ids.get(key)
         if text is None:
             if len(self.ids) >= self.limit:

@@ -26,8 +26,8 @@ class ViewDatabase:
     """A connection for views: ``?`` placeholders everywhere, one transaction at a time.
 
     ``bulk=True`` is for the projection runner's connection: a larger SQLite page cache (the
-    views' indexes are written at random places) and fewer WAL checkpoints during a catch-up;
-    on PostgreSQL, commits that do not wait for the WAL flush.
+    views' indexes are written at random places); on PostgreSQL, commits that do not wait for
+    the WAL flush.
     """
 
     def __init__(self, settings: Settings, *, bulk: bool = False) -> None:
@@ -45,9 +45,6 @@ class ViewDatabase:
             if bulk:
                 connection.execute("PRAGMA cache_size=-65536")  # 64 MiB, allocated as used
                 connection.execute("PRAGMA temp_store=MEMORY")
-                # The view pages a catch-up rewrites again and again are copied back to the
-                # database once per 8,000 WAL pages rather than once per 1,000 (the default).
-                connection.execute("PRAGMA wal_autocheckpoint=8000")
             self._sqlite = connection
         else:
             self._postgres = psycopg.connect(postgres_conninfo(settings), autocommit=True)

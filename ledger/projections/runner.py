@@ -271,6 +271,7 @@ class DecodedPage:
     last: int
     count: int  # events read, decoded or not
     events: list[tuple[int, str, Any]]  # (position, event name, event)
+    views: frozenset[str]  # the views whose events were decoded (those behind when read)
 
 
 class ProjectionRunner:
@@ -338,11 +339,10 @@ class ProjectionRunner:
         if not rows:
             return None
         last = rows[-1][0]
-        wanted: set[str] = set()
-        for view in self.views:
-            if positions.get(view.name, 0) < last:
-                wanted |= view.topics
-        return DecodedPage(start, last, len(rows), self.decode(rows, wanted))
+        behind = [view for view in self.views if positions.get(view.name, 0) < last]
+        wanted: set[str] = set().union(*(view.topics for view in behind))
+        names = frozenset(view.name for view in behind)
+        return DecodedPage(start, last, len(rows), self.decode(rows, wanted), names)
 
     def decode(self, rows: Sequence[Row], wanted: set[str]) -> list[tuple[int, str, Any]]:
         """(position, event name, event) of the rows whose event some view reads."""
@@ -368,9 +368,10 @@ class ProjectionRunner:
             current = self._locked_positions()
             for view in self.views:
                 seen = current.get(view.name, 0)
-                # A view already past the page, or set back (a rebuild) since the page was
-                # read, is left alone: the next page starts from its position.
-                if seen >= page.last or seen < page.start:
+                # A view already past the page, set back (a rebuild) since the page was read,
+                # or whose events were not decoded (it was not behind then), is left alone:
+                # the next page starts from its position.
+                if seen >= page.last or seen < page.start or view.name not in page.views:
                     continue
                 topics = view.topics
                 todo = [(p, e) for p, name, e in page.events if p > seen and name in topics]

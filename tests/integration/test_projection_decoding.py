@@ -25,6 +25,7 @@ from bench.workload import workload
 from ledger.application import Ledger
 from ledger.importer import Importer
 from ledger.projections.base import utc_text
+from ledger.projections.batches import BatchesView, PageState
 from ledger.projections.runner import EventDecoder, ProjectionRunner
 
 
@@ -111,3 +112,10 @@ def test_utc_text_is_unchanged() -> None:
         )
         moment = moment.astimezone(rng.choice(zones))
         assert utc_text(moment) == reference(moment)
+
+
+def test_every_batch_handler_has_its_event_in_the_views_topics() -> None:
+    # The runner decodes only the events named in a view's topics: a handler whose event is
+    # missing there would never be called.
+    handled = {name.removeprefix("on_") for name in dir(PageState) if name.startswith("on_")}
+    assert {topic.split(".")[1].lower() for topic in BatchesView.topics} == handled
