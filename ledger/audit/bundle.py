@@ -39,9 +39,14 @@ verify.py                     run `python3 verify.py` here: standard library onl
 
 
 def evidence_ids(db: ViewDatabase, organisation_id: str, start: str, end: str) -> list[str]:
-    """The sortings and work logs the statement's figures are computed from."""
+    """The sortings, their batches and the work logs the statement's figures come from."""
     sortings = db.query(
         "SELECT DISTINCT transformation_id FROM view_flows WHERE kind = 'produced' "
+        "AND process = 'sorting' AND organisation_id = ? AND occurred_date BETWEEN ? AND ?",
+        (organisation_id, start, end),
+    )
+    batches = db.query(  # their inputs and outputs: corrections to them change the figures
+        "SELECT DISTINCT batch_id FROM view_flows WHERE kind IN ('consumed', 'produced') "
         "AND process = 'sorting' AND organisation_id = ? AND occurred_date BETWEEN ? AND ?",
         (organisation_id, start, end),
     )
@@ -50,7 +55,7 @@ def evidence_ids(db: ViewDatabase, organisation_id: str, start: str, end: str) -
         "AND work_date BETWEEN ? AND ?",
         (organisation_id, start, end),
     )
-    return sorted({str(r[0]) for r in sortings} | {str(r[0]) for r in logs})
+    return sorted({str(r[0]) for r in (*sortings, *batches, *logs)})
 
 
 def evidence_positions(ledger: LedgerCore, ids: list[str]) -> list[int]:

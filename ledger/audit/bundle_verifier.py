@@ -29,6 +29,13 @@ UNITS = (
     ("hours_centi", "hours", 100),
     ("distance_m", "distance_km", 1000),
 )
+MASS_EVENTS = {
+    "Batch.Collected",
+    "Batch.Produced",
+    "Batch.Weighed",
+    "Batch.Received",
+    "Batch.Valorised",
+}
 HIDDEN = {"originator_topic", "timestamp", "organisation_id", "token_id", "request_digest"}
 
 
@@ -141,14 +148,18 @@ def figures(
     outputs = {"reuse": 0, "recycling": 0, "csr": 0, "energy": 0, "disposal": 0}
     sorted_input = 0
     logs: dict[str, dict[str, Any]] = {}
+    batches = corrected_batches(events, records)
     for event in sorted(events, key=lambda e: e["position"]):
         state = state_of(records[event["position"]])
         if event["type"] == "Transformation.Recorded":
-            sorted_input += sum(i["mass_g"] for i in state["inputs"])
-            for output in state["outputs"]:
-                route = routes.get(output["material"])
+            for item in state["inputs"]:
+                sorted_input += consumed_mass(batches, item, event["aggregate_id"])
+            for item in state["outputs"]:
+                batch = batches.get(item["batch_id"])
+                material = batch["material"] if batch else item["material"]
+                route = routes.get(material)
                 if route in outputs:
-                    outputs[route] += output["mass_g"]
+                    outputs[route] += batch["mass"][1] if batch else item["mass_g"]
         elif event["type"] == "WorkLog.Logged":
             logs[event["aggregate_id"]] = dict(state)
         elif event["type"] == "WorkLog.Corrected":
@@ -174,6 +185,48 @@ def figures(
         if sorting_hours
         else None,
     }
+
+
+def corrected_batches(
+    events: list[dict[str, Any]], records: dict[int, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Each batch's mass by version, material and consumptions, with corrections applied.
+
+    As the ledger does: an event that sets a mass sets it at its version, a correction replaces
+    the mass of the version it corrects (or the material), and a batch goes into a
+    transformation with the mass of its latest version that set one.
+    """
+    batches: dict[str, dict[str, Any]] = {}
+    for event in sorted(events, key=lambda e: e["position"]):
+        kind = event["type"]
+        if not kind.startswith("Batch."):
+            continue
+        state = state_of(records[event["position"]])
+        batch = batches.setdefault(
+            event["aggregate_id"], {"mass": {}, "material": None, "consumed": {}}
+        )
+        if kind in MASS_EVENTS:
+            batch["mass"][event["version"]] = state["mass_g"]
+        if kind in ("Batch.Collected", "Batch.Produced"):
+            batch["material"] = state["material"]
+        elif kind == "Batch.Consumed":
+            batch["consumed"][state["transformation_id"]] = max(batch["mass"])
+        elif kind == "Batch.Corrected":
+            if state.get("mass_g") is not None:
+                batch["mass"][state["corrects_version"]] = state["mass_g"]
+            if state.get("material") is not None:
+                batch["material"] = state["material"]
+    return batches
+
+
+def consumed_mass(
+    batches: dict[str, dict[str, Any]], item: dict[str, Any], transformation_id: str
+) -> int:
+    """An input's mass as it went into the transformation, corrections included."""
+    batch = batches.get(item["batch_id"])
+    if batch is None or transformation_id not in batch["consumed"]:
+        return int(item["mass_g"])
+    return int(batch["mass"][batch["consumed"][transformation_id]])
 
 
 def check_figures(statement: dict[str, Any], computed: dict[str, Any]) -> None:

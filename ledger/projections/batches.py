@@ -56,8 +56,14 @@ FLOW_COLUMNS = (
     "reference_g",
     "energy_kj",
     "outlet_country",
+    "recorded_at",
 )
 Row = dict[str, Any]
+History = Callable[[ViewDatabase, str, int], list[Any]]  # a batch's events, versions 1..n
+# A flow fact's identity, for restatements: every column but the position, the amounts and the
+# time of recording (FLOW_COLUMNS indices).
+KEY = (*range(1, 14), 17)
+AMOUNTS = (14, 15, 16)
 
 
 def create_tables(db: ViewDatabase) -> None:
@@ -77,7 +83,7 @@ def create_tables(db: ViewDatabase) -> None:
         "version INTEGER, kind TEXT, occurred_at TEXT, occurred_date TEXT, site_id TEXT, "
         "other_site_id TEXT, organisation_id TEXT, material TEXT, filiere TEXT, route TEXT, "
         f"process TEXT, transformation_id TEXT, mass_g {big}, reference_g {big}, "
-        f"energy_kj {big}, outlet_country TEXT)"
+        f"energy_kj {big}, outlet_country TEXT, recorded_at TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS view_flows_date ON view_flows (occurred_date, kind)")
     db.execute(
@@ -138,8 +144,9 @@ class BatchesView:
         )
     )
 
-    def __init__(self, catalogue: Callable[[], Catalogue]) -> None:
+    def __init__(self, catalogue: Callable[[], Catalogue], history: History) -> None:
         self.catalogue = catalogue
+        self.history = history  # read when a correction restates a batch's facts
         self.text = TextCache()
 
     def create(self, db: ViewDatabase) -> None:
@@ -162,7 +169,10 @@ class BatchesView:
             if event.originator_version != 1 or type(event).__name__.lower() not in CREATIONS
         }
         batches = self.load(db, needed)
-        page_state = PageState(batches, self.catalogue(), self.text)
+        history = self.history
+        page_state = PageState(
+            batches, self.catalogue(), self.text, lambda batch, version: history(db, batch, version)
+        )
         apply = page_state.apply
         for position, event, batch_id in events:
             apply(position, event, batch_id)
@@ -216,10 +226,17 @@ class PageState:
     batches alike), so its values are a row of ``view_batches`` as they are.
     """
 
-    def __init__(self, batches: dict[str, Row], catalogue: Catalogue, text: TextCache) -> None:
+    def __init__(
+        self,
+        batches: dict[str, Row],
+        catalogue: Catalogue,
+        text: TextCache,
+        history: Callable[[str, int], list[Any]],
+    ) -> None:
         self.batches = batches
         self.catalogue = catalogue
         self.text = text
+        self.history = history
         self.changed: set[str] = set()
         self.flows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # by kind
         self.edges: list[tuple[str, str, str, str]] = []
@@ -285,6 +302,7 @@ class PageState:
                 reference_g,
                 energy_kj,
                 outlet_country,
+                utc_text(event.timestamp),
             )
         )
 
@@ -368,6 +386,7 @@ class PageState:
     def on_received(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.batches[batch_id]
         from_site = batch["site_id"]
+        dispatched_g = batch["mass_g"]  # as it left, corrections included
         text_id = self.text.id
         batch["state"] = "held"
         batch["site_id"] = text_id(event.site_id)
@@ -383,7 +402,7 @@ class PageState:
             batch["mass_g"],
             self.route(batch["material"]),
             other_site_id=from_site,
-            reference_g=event.dispatched_mass_g,
+            reference_g=dispatched_g,
         )
 
     def on_consumed(self, position: int, batch_id: str, event: Any) -> None:
@@ -425,17 +444,100 @@ class PageState:
         batch["mass_version"] = event.originator_version
 
     def on_corrected(self, position: int, batch_id: str, event: Any) -> None:
+        """Restate the batch's facts as if the corrected values had been recorded at first.
+
+        The facts the batch's events give with this correction, less those they gave without
+        it, are appended at the correction's position and recording time: the view stays an
+        append-only ledger (what was known at any time is the sum of the facts recorded by
+        then), and every indicator sums corrected values.
+        """
+        events = self.history(batch_id, event.originator_version)
+        adjusting = Replay(self.catalogue, self.text, {}).run(batch_id, events).adjusting
+        before = Replay(self.catalogue, self.text, patches(events[:-1], adjusting))
+        after = Replay(self.catalogue, self.text, patches(events, adjusting))
+        before.run(batch_id, events[:-1])
+        after.run(batch_id, events)
+        recorded_at = utc_text(event.timestamp)
+        for fact in difference(before.facts(), after.facts()):
+            self.flows["restated." + fact[3]].append((position, *fact[1:-1], recorded_at))
+        self.batches[batch_id] = after.batches[batch_id]
+
+
+class Replay(PageState):
+    """A batch's events applied again, with the corrected values in place of the originals.
+
+    A mass correction of the mass the batch holds now, while it is held or in transit, is a
+    re-weighing found later: it counts as an adjustment when it is made (DESIGN §5, losses).
+    Any other correction (a material, a time, a mass that has since flowed on into a
+    dispatch, a transformation or an outlet) changes the event it corrects.
+    """
+
+    handlers: ClassVar[dict[type[Any], Callable[[PageState, int, str, Any], None] | None]] = {}
+
+    def __init__(
+        self, catalogue: Catalogue, text: TextCache, patches: dict[int, dict[str, Any]]
+    ) -> None:
+        super().__init__({}, catalogue, text, lambda batch, version: [])
+        self.patches = patches
+        self.adjusting: dict[int, bool] = {}  # correction's version → whether it adjusts
+
+    def run(self, batch_id: str, events: list[Any]) -> Replay:
+        for event in events:
+            patch = self.patches.get(event.originator_version)
+            if patch:
+                changed = object.__new__(type(event))
+                object.__setattr__(changed, "__dict__", {**event.__dict__, **patch})
+                event = changed
+            self.apply(0, event, batch_id)
+        return self
+
+    def facts(self) -> list[tuple[Any, ...]]:
+        return [fact for facts in self.flows.values() for fact in facts]
+
+    def on_corrected(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.batches[batch_id]
-        if event.material is not None:
-            batch["material"] = event.material
-            batch["filiere"] = self.catalogue.get(event.material).filiere
-        corrects_current = event.corrects_version == batch["mass_version"]
-        if (
+        adjusts = (
             event.mass_g is not None
-            and corrects_current
+            and event.corrects_version == batch["mass_version"]
             and batch["state"] in ("held", "in_transit")
-        ):
-            # a mistaken mass found later counts as an adjustment when it is found (DESIGN §5)
-            delta = event.previous["mass_g"] - event.mass_g
+        )
+        self.adjusting[event.originator_version] = adjusts
+        if adjusts:
+            delta = batch["mass_g"] - event.mass_g
             self.fact(position, event, batch, "adjusted", delta, self.route(batch["material"]))
             batch["mass_g"] = event.mass_g
+
+
+def patches(events: list[Any], adjusting: dict[int, bool]) -> dict[int, dict[str, Any]]:
+    """The corrected values of each corrected event (the latest correction wins)."""
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    for event in events:
+        if type(event).__name__ != "Corrected":
+            continue
+        patch = found[event.corrects_version]
+        if event.material is not None:
+            patch["material"] = event.material
+        if event.corrected_occurred_at is not None:
+            patch["occurred_at"] = event.corrected_occurred_at
+        if event.mass_g is not None and not adjusting[event.originator_version]:
+            patch["mass_g"] = event.mass_g
+    return found
+
+
+def difference(
+    before: list[tuple[Any, ...]], after: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Facts that turn the sum of ``before`` into the sum of ``after`` (in a stable order)."""
+    sums: dict[tuple[Any, ...], list[Any]] = {}
+    for sign, facts in ((-1, before), (1, after)):
+        for fact in facts:
+            key = tuple(fact[i] for i in KEY)
+            amounts = sums.setdefault(key, [0, None, None])
+            for slot, column in enumerate(AMOUNTS):
+                if fact[column] is not None:
+                    amounts[slot] = (amounts[slot] or 0) + sign * fact[column]
+    changed = []
+    for key, (mass, reference, energy) in sorted(sums.items(), key=lambda item: repr(item[0])):
+        if mass or reference or energy:
+            changed.append((None, *key[:13], mass, reference, energy, key[13], None))
+    return changed

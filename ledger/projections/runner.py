@@ -85,9 +85,12 @@ def paused_gc(pause: bool = True) -> Iterator[None]:
                 gc.enable()
 
 
+VIEW_CLASSES: tuple[type[View], ...] = (RegistryView, BatchesView, WorkView)
+
+
 def all_views(ledger: LedgerCore) -> list[View]:
     """Every view of the ledger."""
-    return [RegistryView(), BatchesView(ledger.catalogue), WorkView()]
+    return [RegistryView(), BatchesView(ledger.catalogue, BatchHistory(ledger)), WorkView()]
 
 
 class EventDecoder:
@@ -261,6 +264,28 @@ class EventReader:
             state = f"CASE WHEN topic IN ({', '.join('?' * len(unread))}) THEN NULL ELSE state END"
             params.extend(unread)
         return self.db.query_binary(self.statement.format(state=state), (*params, after, limit))
+
+
+class BatchHistory:
+    """A batch's stored events up to a version, decoded as pages are (read when a correction
+    restates the batch's facts, in the view's transaction)."""
+
+    def __init__(self, ledger: LedgerCore) -> None:
+        log = ledger.event_log
+        self.statement = (
+            f"SELECT originator_version, topic, state FROM {log.table} "
+            "WHERE originator_id = ? AND originator_version <= ? ORDER BY originator_version"
+        )
+        id_type = getattr(log.datastore, "originator_id_type", "uuid")
+        self.stored_as_hex = log.backend == "sqlite" and id_type == "uuid"
+        self.decoder = EventDecoder(ledger.mapper, UUID if id_type == "uuid" else str)
+
+    def __call__(self, db: ViewDatabase, batch_id: str, version: int) -> list[Any]:
+        originator: Any = UUID(batch_id) if self.decoder.id_type is UUID else batch_id
+        stored = originator.hex if self.stored_as_hex else originator
+        rows = db.query_binary(self.statement, (stored, version))
+        decode = self.decoder.decode
+        return [decode(originator, v, topic, bytes(state)) for v, topic, state in rows]
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,20 @@
-"""The work-hours view: one row per work log, corrections applied."""
+"""The work-hours view: signed facts per work log, so that corrections keep what was known.
+
+A logged work log is one row; a correction appends the row as it was, with its hours negated,
+and the row as it is now, both at the correction's position and recording time. Sums of hours
+are then the corrected hours, and the sums over the rows recorded by a time are what the ledger
+knew then.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ledger.projections.base import Page, topic_name
+from ledger.projections.base import Page, topic_name, utc_text
 from ledger.projections.db import ViewDatabase
 
-COLUMNS = {"hours_centi", "contract", "activity", "worker_ref", "work_date"}
 COLUMN_ORDER = (
+    "position",
     "work_log_id",
     "site_id",
     "organisation_id",
@@ -17,7 +23,10 @@ COLUMN_ORDER = (
     "activity",
     "hours_centi",
     "work_date",
+    "recorded_at",
 )
+CORRECTABLE = {"hours_centi", "contract", "activity", "worker_ref", "work_date"}
+Row = dict[str, Any]
 
 
 class WorkView:
@@ -28,49 +37,57 @@ class WorkView:
     topics: ClassVar[frozenset[str]] = frozenset(("WorkLog.Logged", "WorkLog.Corrected"))
 
     def create(self, db: ViewDatabase) -> None:
+        big = db.big_integer
         db.execute(
-            "CREATE TABLE IF NOT EXISTS view_work_logs (work_log_id TEXT PRIMARY KEY, "
+            f"CREATE TABLE IF NOT EXISTS view_work_logs (position {big}, work_log_id TEXT, "
             "site_id TEXT, organisation_id TEXT, worker_ref TEXT, contract TEXT, "
-            "activity TEXT, hours_centi INTEGER, work_date TEXT)"
+            "activity TEXT, hours_centi INTEGER, work_date TEXT, recorded_at TEXT)"
         )
         db.execute(
             "CREATE INDEX IF NOT EXISTS view_work_logs_org_date "
             "ON view_work_logs (organisation_id, work_date)"
         )
+        db.execute("CREATE INDEX IF NOT EXISTS view_work_logs_log ON view_work_logs (work_log_id)")
 
     def apply(self, db: ViewDatabase, page: Page) -> None:
-        logged: list[tuple[Any, ...]] = []
-        for _, event in page:
+        rows: list[tuple[Any, ...]] = []
+        current: dict[str, Row] = {}  # the logs of this page as they are now
+        for position, event in page:
             topic = topic_name(event)
+            log_id = str(event.originator_id)
             if topic == "WorkLog.Logged":
-                logged.append(
-                    (
-                        str(event.originator_id),
-                        str(event.site_id),
-                        str(event.site_organisation_id),
-                        event.worker_ref,
-                        event.contract,
-                        event.activity,
-                        event.hours_centi,
-                        event.work_date,
-                    )
-                )
+                log = {
+                    "position": position,
+                    "work_log_id": log_id,
+                    "site_id": str(event.site_id),
+                    "organisation_id": str(event.site_organisation_id),
+                    "worker_ref": event.worker_ref,
+                    "contract": event.contract,
+                    "activity": event.activity,
+                    "hours_centi": event.hours_centi,
+                    "work_date": event.work_date,
+                    "recorded_at": utc_text(event.timestamp),
+                }
+                current[log_id] = log
+                rows.append(tuple(log.values()))
             elif topic == "WorkLog.Corrected":
-                self.flush(db, logged)
-                logged = []
-                for column, value in event.changes.items():
-                    if column in COLUMNS:  # names come from the event class, never from users
-                        db.execute(
-                            f"UPDATE view_work_logs SET {column} = ? WHERE work_log_id = ?",
-                            (value, str(event.originator_id)),
-                        )
-        self.flush(db, logged)
+                was = current.get(log_id) or self.load(db, log_id)
+                if was is None:  # a log this view never saw logged (cannot happen in order)
+                    continue
+                stamp = {"position": position, "recorded_at": utc_text(event.timestamp)}
+                now = {**was, **stamp}
+                now.update((k, v) for k, v in event.changes.items() if k in CORRECTABLE)
+                undone = {**was, **stamp, "hours_centi": -was["hours_centi"]}
+                rows += [tuple(undone.values()), tuple(now.values())]
+                current[log_id] = now
+        db.insert_many("view_work_logs", COLUMN_ORDER, rows)
 
     @staticmethod
-    def flush(db: ViewDatabase, rows: list[tuple[Any, ...]]) -> None:
-        db.insert_many(
-            "view_work_logs",
-            COLUMN_ORDER,
-            rows,
-            "ON CONFLICT (work_log_id) DO NOTHING",
+    def load(db: ViewDatabase, log_id: str) -> Row | None:
+        """The log as it stands: its latest row with hours (corrections add two rows)."""
+        found = db.query(
+            f"SELECT {', '.join(COLUMN_ORDER)} FROM view_work_logs WHERE work_log_id = ? "
+            "AND hours_centi > 0 ORDER BY position DESC LIMIT 1",
+            (log_id,),
         )
+        return dict(zip(COLUMN_ORDER, found[0], strict=True)) if found else None

@@ -12,17 +12,26 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 
 from ledger.application import Ledger
 from ledger.audit.bundle import build_bundle
-from ledger.commands import Dispatch, LogWork, Receive, Transform, TransformInput, TransformOutput
+from ledger.commands import (
+    Correct,
+    Dispatch,
+    LogWork,
+    Receive,
+    Transform,
+    TransformInput,
+    TransformOutput,
+)
 from ledger.projections.runner import ProjectionRunner
 from tests.territory import Territory, build_territory, collect, hours_ago
 
 
-def sorted_quarter(ledger: Ledger, world: Territory) -> None:
+def sorted_quarter(ledger: Ledger, world: Territory) -> UUID:
     """Two bales sorted at the workshop, and a day of insertion and employee hours."""
     bales = [collect(ledger, world, kg, hours=48) for kg in ("412.5", "387.5")]
     for bale in bales:
@@ -38,11 +47,12 @@ def sorted_quarter(ledger: Ledger, world: Territory) -> None:
         "sorting", world.sorting_centre, hours_ago(20), [TransformInput(b) for b in bales],
         [TransformOutput(m, Decimal(kg)) for m, kg in outputs], loss_kg=Decimal("15.5"),
     )  # fmt: skip
-    ledger.transform(world.actor("sorter"), cmd)
+    sorting = UUID(ledger.transform(world.actor("sorter"), cmd).ref.id)
     today = ledger.today()
     for worker, contract, hours in (("W-INS-01", "insertion", "7"), ("W-EMP-01", "employee", "14")):
         cmd = LogWork(world.sorting_centre, worker, contract, "sorting", Decimal(hours), today)
         ledger.log_work(world.actor("supervisor"), cmd)
+    return sorting
 
 
 def period_of(day: date) -> str:
@@ -88,6 +98,54 @@ def test_a_genuine_bundle_verifies_with_the_standard_library_alone(
     assert statement["insertion_share"] == pytest.approx(0.3333)
     assert len(statement["chain_head"]) == 64
     assert {"statement.pdf", "statement.csv", "README.txt"} <= {p.name for p in folder.iterdir()}
+
+
+def test_corrections_after_the_sorting_change_the_figures_and_still_verify(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A bale's receipt re-weighed 10 kg lighter after it was sorted, and an output found to
+    be recycling, not csr: the statement and the standalone verifier both use the corrections."""
+    world = build_territory(ledger)
+    sorting = sorted_quarter(ledger, world)
+    sorter = world.actor("sorter")
+    bale = next(b for b in world_bales(ledger, sorting) if b["mass_kg"] == 412.5)
+    received = next(e["seq"] for e in ledger.history(bale["id"]) if e["type"] == "Received")
+    ledger.correct(sorter, bale["id"], Correct(received, "scale drift", mass_kg=Decimal("402.5")))
+    csr = next(b for b in world_bales(ledger, sorting) if b["material"] == "textile.csr")
+    cmd = Correct(1, "mislabelled bale", material="textile.recycling.fraying")
+    ledger.correct(sorter, csr["id"], cmd)
+    runner = ProjectionRunner(ledger)
+    runner.catch_up()
+    content, statement = build_bundle(
+        ledger, runner.db, str(world.workshop), period_of(ledger.today())
+    )
+    runner.close()
+    assert statement["sorted_input_tonnes"] == 0.79  # 402.5 + 387.5 kg
+    assert statement["tonnes"]["recycling"] == 0.3505  # 250.5 + 100 kg
+    assert statement["tonnes"]["csr"] == 0
+    folder = tmp_path / "bundle"
+    with zipfile.ZipFile(__import__("io").BytesIO(content)) as archive:
+        archive.extractall(folder)
+    result = verify(folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    # Without the corrections the events no longer give the statement's figures.
+    events = (folder / "events.jsonl").read_text().splitlines()
+    kept = [line for line in events if '"Batch.Corrected"' not in line]
+    assert len(kept) == len(events) - 2
+    (folder / "events.jsonl").write_text("".join(line + "\n" for line in kept))
+    result = verify(folder)
+    assert result.returncode == 1
+    assert "figure tonnes.recycling" in result.stdout
+
+
+def world_bales(ledger: Ledger, sorting: UUID) -> list[dict[str, Any]]:
+    """The batches the sorting used and made, with their id, material and mass."""
+    made = ledger.transformation_json(sorting)
+    return [
+        {"id": UUID(item["batch_id"]), "material": item["material"], "mass_kg": item["mass_kg"]}
+        for item in (*made["inputs"], *made["outputs"])
+    ]
 
 
 def test_one_changed_mass_in_the_events_is_named(bundle: tuple[Path, dict[str, Any]]) -> None:

@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from ledger.application import Ledger
 from ledger.commands import (
     Collect,
+    Correct,
+    CorrectWorkLog,
     Dispatch,
     LogWork,
     Receive,
@@ -41,7 +43,7 @@ TABLES = {
     "view_batches": "batch_id",
     "view_flows": "position, kind",
     "view_lineage": "parent_id, child_id",
-    "view_work_logs": "work_log_id",
+    "view_work_logs": "position, work_log_id",
     "view_sites": "site_id",
     "view_communes": "commune_insee",
 }
@@ -55,6 +57,8 @@ actions = st.lists(
         st.tuples(st.just("valorise"), st.integers(0, 50), st.integers(0, 4)),
         st.tuples(st.just("weigh"), st.integers(0, 50), st.integers(1, 900_000)),
         st.tuples(st.just("work"), st.integers(1, 40), st.integers(0, 1)),
+        st.tuples(st.just("correct"), st.integers(0, 50), st.integers(1, 900_000)),
+        st.tuples(st.just("correct_work"), st.integers(0, 50), st.integers(1, 96)),
     ),
     min_size=5,
     max_size=40,
@@ -68,6 +72,7 @@ class Model:
 
     batches: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
     hours_centi: int = 0
+    logs: dict[uuid.UUID, int] = field(default_factory=dict)  # hours_centi by work log
     collected_g: int = 0
     valorised_g: Counter[str] = field(default_factory=Counter)
 
@@ -110,6 +115,7 @@ class Story:
         outcome = self.ledger.collect(self.world.actor("collector"), cmd)
         self.model.batches[uuid.UUID(outcome.ref.id)] = {
             "site": site, "material": "textile.collected", "mass_g": grams, "state": "held",
+            "collected_g": grams, "mass_set_at_collection": True,
         }  # fmt: skip
         self.model.collected_g += grams
 
@@ -132,7 +138,7 @@ class Story:
             batch["destination"], "collector"
         )
         self.ledger.receive(self.world.actor(actor), batch_id, Receive(self.tick()))
-        batch.update(state="held", site=batch.pop("destination"))
+        batch.update(state="held", site=batch.pop("destination"), mass_set_at_collection=False)
 
     def sort(self, count: int, split: int) -> None:
         inputs = [
@@ -182,19 +188,51 @@ class Story:
             return
         cmd = Weigh(Decimal(grams) / 1000, self.tick())
         self.ledger.weigh(self.world.actor("collector"), batch_id, cmd)
-        self.model.batches[batch_id]["mass_g"] = grams
+        self.model.batches[batch_id].update(mass_g=grams, mass_set_at_collection=False)
+
+    def correct(self, index: int, grams: int) -> None:
+        """Correct a collection's mass, whatever became of the batch since."""
+        collected = [i for i, b in self.model.batches.items() if "collected_g" in b]
+        if not collected:
+            return
+        batch_id = collected[index % len(collected)]
+        batch = self.model.batches[batch_id]
+        cmd = Correct(1, "balance mis-read", mass_kg=Decimal(grams) / 1000)
+        owner = {self.world.sorting_centre: "sorter", self.world.mill_site: "mill"}
+        self.ledger.correct(self.world.actor(owner.get(batch["site"], "collector")), batch_id, cmd)
+        if batch["mass_set_at_collection"] and batch["state"] in ("held", "in_transit"):
+            batch["mass_g"] = grams  # the mass it holds: an adjustment, collection unchanged
+        else:  # the collection is restated
+            self.model.collected_g += grams - batch["collected_g"]
+            batch["collected_g"] = grams
+            if batch["mass_set_at_collection"]:
+                batch["mass_g"] = grams
 
     def work(self, quarters: int, contract: int) -> None:
         cmd = LogWork(
             self.world.sorting_centre, "W-07", ["insertion", "employee"][contract], "sorting",
             Decimal(quarters) / 4, date(2026, 9, 1),
         )  # fmt: skip
-        self.ledger.log_work(self.world.actor("supervisor"), cmd)
+        outcome = self.ledger.log_work(self.world.actor("supervisor"), cmd)
+        self.model.logs[uuid.UUID(outcome.ref.id)] = quarters * 25
         self.model.hours_centi += quarters * 25
+
+    def correct_work(self, index: int, quarters: int) -> None:
+        if not self.model.logs:
+            return
+        log_id = list(self.model.logs)[index % len(self.model.logs)]
+        cmd = CorrectWorkLog("typed the wrong day's hours", hours=Decimal(quarters) / 4)
+        self.ledger.correct_work_log(self.world.actor("supervisor"), log_id, cmd)
+        self.model.hours_centi += quarters * 25 - self.model.logs[log_id]
+        self.model.logs[log_id] = quarters * 25
 
 
 def snapshot(runner: ProjectionRunner) -> dict[str, list[tuple[Any, ...]]]:
-    return {t: runner.db.query(f"SELECT * FROM {t} ORDER BY {o}") for t, o in TABLES.items()}
+    # Rows that tie on the order (a correction's facts share its position) in a fixed order.
+    return {
+        t: sorted(runner.db.query(f"SELECT * FROM {t} ORDER BY {o}"), key=repr)
+        for t, o in TABLES.items()
+    }
 
 
 @pytest.fixture
