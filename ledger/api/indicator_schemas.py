@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 POSITION = "The position of the views the figure was read from (read in one snapshot)."
@@ -9,6 +11,12 @@ POSITION = "The position of the views the figure was read from (read in one snap
 
 class Figures(BaseModel):
     position: int = Field(description=POSITION)
+
+
+class PeriodFigures(Figures):
+    as_of: datetime | None = Field(
+        None, description="The recording horizon asked for: figures as the ledger knew them then"
+    )
 
 
 class StockRow(BaseModel):
@@ -44,7 +52,7 @@ class Shares(BaseModel):
     loss: float
 
 
-class Circularity(Figures):
+class Circularity(PeriodFigures):
     sorted_input_kg: float
     outputs_kg: RouteKg = Field(description="By the route of each output's material.")
     loss_kg: float
@@ -55,7 +63,7 @@ class Circularity(Figures):
     period: str
 
 
-class Jobs(Figures):
+class Jobs(PeriodFigures):
     hours_total: float
     hours_by_contract: dict[str, float]
     hours_by_activity: dict[str, float]
@@ -81,7 +89,7 @@ class SupportRates(BaseModel):
     svalo_e: float
 
 
-class RefashionStatement(Figures):
+class RefashionStatement(PeriodFigures):
     model_config = ConfigDict(populate_by_name=True)
 
     organisation_id: str
@@ -116,7 +124,7 @@ class FiliereMetabolism(BaseModel):
     sorted_inside_kg: float
 
 
-class Metabolism(Figures):
+class Metabolism(PeriodFigures):
     model_config = ConfigDict(populate_by_name=True)
 
     period: str

@@ -58,7 +58,7 @@ class Sorting:
 def sorting_masses(db: ViewDatabase, scope: Scope, period: Period) -> Sorting:
     """Inputs consumed and outputs produced by ``sorting`` transformations (no snapshot)."""
     filters = Filters("process = 'sorting'", "kind IN ('consumed', 'produced')")
-    filters.add("occurred_date BETWEEN ? AND ?", *period.bounds)
+    filters.add("occurred_date BETWEEN ? AND ?", *period.bounds).recorded(period)
     filters.equal("organisation_id", scope.organisation_id).equal("site_id", scope.site_id)
     filters.equal("filiere", scope.filiere)
     sorting = Sorting()
@@ -77,7 +77,12 @@ def circularity(db: ViewDatabase, scope: Scope, period: Period) -> dict[str, Any
     with db.snapshot():
         sorting = sorting_masses(db, scope, period)
         position = views_position(db, "batches")
-    return {**circularity_figures(sorting), "period": period.label, "position": position}
+    return {
+        **circularity_figures(sorting),
+        "period": period.label,
+        "as_of": period.as_of,
+        "position": position,
+    }
 
 
 def circularity_figures(sorting: Sorting) -> dict[str, Any]:

@@ -67,7 +67,7 @@ class Hours:
 
 def work_hours(db: ViewDatabase, organisation_id: UUID | str | None, period: Period) -> Hours:
     """Hours logged at the organisation's sites on the period's dates (no snapshot)."""
-    filters = Filters().add("work_date BETWEEN ? AND ?", *period.bounds)
+    filters = Filters().add("work_date BETWEEN ? AND ?", *period.bounds).recorded(period)
     filters.equal("organisation_id", organisation_id)
     found = Hours()
     for contract, activity, centi in db.query(
@@ -93,5 +93,6 @@ def jobs(db: ViewDatabase, organisation_id: UUID | str | None, period: Period) -
         "hours_per_tonne_sorted": None if per_tonne is None else half_up(per_tonne, 2),
         "sorted_input_kg": kg(sorted_input_g),
         "period": period.label,
+        "as_of": period.as_of,
         "position": position,
     }

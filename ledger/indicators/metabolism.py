@@ -20,11 +20,11 @@ from ledger.projections.db import ViewDatabase
 JOURNEYS_OUT = f"""
 WITH outward AS (
   SELECT batch_id, version FROM view_flows
-  WHERE kind = 'dispatched' AND other_site_id NOT IN ({INSIDE_SITES})
+  WHERE kind = 'dispatched' AND other_site_id NOT IN ({INSIDE_SITES}){{recorded}}
 ),
 arrivals AS (
   SELECT r.batch_id, r.version FROM view_flows r
-  WHERE r.kind = 'received' AND r.batch_id IN (SELECT batch_id FROM outward)
+  WHERE r.kind = 'received' AND r.batch_id IN (SELECT batch_id FROM outward){{recorded}}
 ),
 journeys AS (
   SELECT o.batch_id, o.version AS left_version, MIN(a.version) AS arrived_version
@@ -34,7 +34,7 @@ journeys AS (
 """
 
 FLOW_GROUPS_SQL = f"""
-{JOURNEYS_OUT}
+{JOURNEYS_OUT.replace("{{recorded}}", "{recorded}")}
 SELECT x.kind, x.filiere, x.route, x.process, x.site_inside, x.other_inside, x.has_other,
        x.external, x.on_the_way_out, SUM(x.mass_g), SUM(x.reference_g), SUM(x.energy_kj)
 FROM (
@@ -59,8 +59,12 @@ GROUP BY x.kind, x.filiere, x.route, x.process, x.site_inside, x.other_inside, x
 def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[FlowGroup]:
     """The period's flow facts summed by what the rules of §5 look at (no snapshot)."""
     filters = Filters().add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
-    filters.equal("f.filiere", filiere)
-    rows = db.query(FLOW_GROUPS_SQL.format(where=filters.where), filters.params)
+    filters.equal("f.filiere", filiere).recorded(period, "f.recorded_at")
+    recorded, horizon = "", []  # the journeys out as known by the horizon too
+    if period.horizon is not None:
+        recorded, horizon = " AND recorded_at <= ?", [period.horizon]
+    statement = FLOW_GROUPS_SQL.format(where=filters.where, recorded=recorded)
+    rows = db.query(statement, [*horizon, *horizon, *filters.params])
     return [FlowGroup.from_row(row) for row in rows]
 
 
@@ -79,6 +83,7 @@ def metabolism(db: ViewDatabase, period: Period, filiere: str | None = None) -> 
         position = views_position(db, "batches", "registry")
     return {
         "period": period.label,
+        "as_of": period.as_of,
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),
         "filieres": {name: account.figures() for name, account in found.items()},

@@ -2,16 +2,21 @@
 
 A period is asked for as ``from`` and ``to`` (inclusive ``YYYY-MM-DD``) or as ``period``: a year
 (``2026``), a quarter (``2026-Q3``) or a month (``2026-09``). Anything else is ``invalid_period``.
+
+Those dates say what had happened in the field (occurred by the end of the period). A period can
+also carry a recording horizon, ``as_of``: then only the facts the ledger had recorded by that
+time count, late syncs and corrections recorded after it excluded (what the ledger knew then).
 """
 
 from __future__ import annotations
 
 import re
 from calendar import monthrange
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
-from ledger.domain.errors import InvalidPeriod
+from ledger.domain.errors import InvalidPeriod, InvalidTime
+from ledger.projections.base import utc_text
 
 YEAR = re.compile(r"^(\d{4})$")
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -26,6 +31,18 @@ class Period:
     start: date
     end: date
     label: str
+    as_of: datetime | None = None  # the recording horizon: facts recorded up to then
+
+    def recorded_by(self, as_of: datetime | None) -> Period:
+        """The period as the ledger knew it at ``as_of`` (an aware time; None: now)."""
+        if as_of is not None and as_of.tzinfo is None:
+            raise InvalidTime("as_of must carry a timezone.", as_of=as_of.isoformat())
+        return replace(self, as_of=as_of)
+
+    @property
+    def horizon(self) -> str | None:
+        """``as_of`` as the views' ``recorded_at`` text, for ``recorded_at <= ?``."""
+        return None if self.as_of is None else utc_text(self.as_of)
 
     @property
     def bounds(self) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -83,10 +84,14 @@ def support_cents(outputs_g: dict[str, int], rates: Rates) -> dict[str, int]:
 
 
 def refashion_statement(
-    db: ViewDatabase, organisation_id: UUID | str, period_text: str
+    db: ViewDatabase,
+    organisation_id: UUID | str,
+    period_text: str,
+    as_of: datetime | None = None,
 ) -> dict[str, Any]:
-    """The statement of DESIGN §4.2 for a year, quarter or month of one organisation."""
-    period = parse_period(period_text)
+    """The statement of DESIGN §4.2 for a year, quarter or month of one organisation, as
+    recorded now or (``as_of``) as the ledger knew it then."""
+    period = parse_period(period_text).recorded_by(as_of)
     assert period.year is not None  # a year, quarter or month lies in one year
     rates = rates_for(period.year)
     with db.snapshot():
@@ -98,6 +103,7 @@ def refashion_statement(
         "organisation_id": str(organisation_id),
         "organisation_name": name,
         "period": period.label,
+        "as_of": period.as_of,
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),
         "year": period.year,

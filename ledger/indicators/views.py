@@ -40,6 +40,12 @@ class Filters:
         self.params.extend(params)
         return self
 
+    def recorded(self, period: Any, column: str = "recorded_at") -> Filters:
+        """Only the facts recorded by the period's horizon, when it has one."""
+        if period.horizon is not None:
+            self.add(f"{column} <= ?", period.horizon)
+        return self
+
     def equal(self, column: str, value: Any) -> Filters:
         if value is not None:
             self.add(f"{column} = ?", str(value))

@@ -118,6 +118,33 @@ def test_circularity_jobs_and_metabolism_of_august(sorted_in_august: Api) -> Non
     assert textile["stock_change_kg"] == 150  # cream, CSR and waste still at the workshop
 
 
+def test_every_period_figure_can_be_asked_as_recorded_at_a_time(sorted_in_august: Api) -> None:
+    api = sorted_in_august
+    workshop, august = api.ids["workshop"], {"period": "2026-08"}
+    before_anything = {**august, "as_of": "2026-01-01T00:00:00Z"}
+    circular = api.get("auditor", "/indicators/circularity", **before_anything).json()
+    assert circular["sorted_input_kg"] == 0
+    assert circular["as_of"] == "2026-01-01T00:00:00Z"
+    jobs = api.get("auditor", "/indicators/jobs", organisation_id=workshop, **before_anything)
+    assert jobs.json()["hours_total"] == 0
+    textile = api.get("auditor", "/metabolism", **before_anything).json()["filieres"]["textile"]
+    assert textile["local_collection_kg"] == 0
+    query = {"organisation_id": workshop, "period": "2026-Q3", "as_of": "2026-01-01T00:00:00Z"}
+    statement = api.get("auditor", "/reports/refashion", **query).json()
+    assert statement["tonnes"]["recycling"] == 0
+    assert api.get("auditor", "/metabolism/sankey.svg", **before_anything).status_code == 200
+    far_ahead = {**august, "as_of": "2999-01-01T00:00:00+01:00"}
+    assert (
+        api.get("auditor", "/indicators/circularity", **far_ahead).json()["sorted_input_kg"]
+        == (api.get("auditor", "/indicators/circularity", **august).json()["sorted_input_kg"])
+    )
+    naive = api.get("auditor", "/indicators/circularity", **august, as_of="2026-09-01T00:00:00")
+    assert naive.status_code == 422
+    assert naive.json()["error"]["code"] == "invalid_time"
+    bundle = api.get("auditor", "/reports/refashion", **query, format="bundle")
+    assert bundle.status_code == 422
+
+
 def test_refashion_statement_in_json_csv_and_pdf(sorted_in_august: Api) -> None:
     api = sorted_in_august
     query = {"organisation_id": api.ids["workshop"], "period": "2026-Q3"}

@@ -7,8 +7,9 @@ the rates of DESIGN §5; the views are fed by the projection runner on SQLite an
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,8 @@ from ledger.application import Ledger
 from ledger.commands import (
     Actor,
     Collect,
+    Correct,
+    CorrectWorkLog,
     Dispatch,
     LogWork,
     Outlet,
@@ -30,7 +33,7 @@ from ledger.commands import (
     Weigh,
 )
 from ledger.demo import load_demo
-from ledger.domain.errors import InvalidPeriod, UnknownOrganisation
+from ledger.domain.errors import InvalidPeriod, InvalidTime, UnknownOrganisation
 from ledger.indicators import (
     circularity,
     jobs,
@@ -300,6 +303,59 @@ def test_refashion_statement_of_a_month_flags_too_few_insertion_hours(
     assert statement["recycling_rate"] == 0.6012  # 60.3 / (250.4 − 150.1)
     assert statement["insertion_share"] == 0.0941  # 2 / (2 + 7 + 7.75 + 4.5)
     assert statement["insertion_ok"] is False
+
+
+def test_figures_as_recorded_then_leave_out_late_syncs_and_corrections(
+    sorters_quarter: Territory, views: ViewDatabase, ledger: Ledger
+) -> None:
+    """What the ledger knew at T, and what it knows now of the same quarter."""
+    world = sorters_quarter
+    quarter = parse_period("2026-Q3")
+    statement_then = refashion_statement(views, world.workshop, "2026-Q3")
+    jobs_then = jobs(views, world.workshop, quarter)
+    metabolism_then = metabolism(views, quarter)
+    known_at = datetime.now(UTC)
+
+    # A phone that was offline syncs a September sorting; a csr bale of August turns out to be
+    # fraying stock; a supervisor finds two more sorting hours on 16 September.
+    bag = bag_at_the_workshop(ledger, world, "100", "2026-09-10")
+    sorted_into(ledger, world, [bag], {"textile.recycling.fraying": "99"}, "2026-09-10 16:00")
+    (csr,) = views.query(
+        "SELECT batch_id FROM view_flows WHERE kind = 'produced' AND material = 'textile.csr' "
+        "AND occurred_date = '2026-08-12'"
+    )
+    cmd = Correct(1, "bale mislabelled at the press", material="textile.recycling.fraying")
+    ledger.correct(world.actor("sorter"), UUID(csr[0]), cmd)
+    (log,) = views.query("SELECT work_log_id FROM view_work_logs WHERE worker_ref = 'E-02'")
+    fix = CorrectWorkLog("timesheet read again", hours=Decimal("6.5"))
+    ledger.correct_work_log(world.actor("supervisor"), UUID(log[0]), fix)
+    catch_up(ledger)
+
+    now = refashion_statement(views, world.workshop, "2026-Q3")
+    assert now["sorted_input_tonnes"] == 1.3504  # 1,250.4 + 100 kg
+    assert now["tonnes"]["csr"] == 0.03  # 121.75 − 91.75 kg
+    assert now["tonnes"]["recycling"] == 0.5613  # 370.55 + 91.75 + 99 kg
+    assert now["insertion_share"] == 0.41  # 24.5 / 59.75 h
+    assert now["position"] > statement_then["position"]
+
+    then = refashion_statement(views, world.workshop, "2026-Q3", as_of=known_at)
+    assert then["as_of"] == known_at
+    unchanged = {"position", "as_of", "chain_head"}
+    assert {k: v for k, v in then.items() if k not in unchanged} == {
+        k: v for k, v in statement_then.items() if k not in unchanged
+    }
+    assert then["tonnes"]["csr"] == 0.12175
+    as_recorded = quarter.recorded_by(known_at)
+    assert strip(jobs(views, world.workshop, as_recorded)) == strip(jobs_then)
+    assert strip(metabolism(views, as_recorded)) == strip(metabolism_then)
+    assert strip(metabolism(views, quarter)) != strip(metabolism_then)
+    with pytest.raises(InvalidTime):
+        quarter.recorded_by(datetime(2026, 10, 1, 12, 0))
+
+
+def strip(figures: dict[str, Any]) -> dict[str, Any]:
+    """The figures, without when they were read."""
+    return {k: v for k, v in figures.items() if k not in ("position", "as_of")}
 
 
 def test_the_quarter_after_holds_only_the_sorting_past_midnight_in_paris(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from ledger.api.indicator_schemas import (
 )
 from ledger.audit.bundle import build_bundle
 from ledger.audit.chain import chain_head
+from ledger.domain.errors import InvalidInput
 from ledger.indicators import circularity, jobs, metabolism, refashion_statement, stock
 from ledger.indicators.circularity import Scope
 from ledger.indicators.periods import Period, resolve_period
@@ -34,6 +36,13 @@ SiteQuery = Annotated[UUID | None, Query(description="A site")]
 FiliereQuery = Annotated[str | None, Query(max_length=32, description="textile, wood or flax")]
 FromQuery = Annotated[str | None, Query(alias="from", description="First date, YYYY-MM-DD")]
 ToQuery = Annotated[str | None, Query(description="Last date (inclusive), YYYY-MM-DD")]
+AsOfQuery = Annotated[
+    datetime | None,
+    Query(
+        description="Recorded time (ISO 8601 with a timezone, inclusive): the figures as the "
+        "ledger knew them then, without later syncs and corrections"
+    ),
+]
 PeriodQuery = Annotated[
     str | None, Query(max_length=16, description="Instead of from/to: 2026, 2026-Q3 or 2026-09")
 ]
@@ -77,10 +86,12 @@ def get_circularity(
     from_: FromQuery = None,
     to: ToQuery = None,
     period: PeriodQuery = None,
+    as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """Sorted input, outputs by the route declared at sorting, loss, shares and rates."""
     scope = Scope(organisation_id, site_id, filiere)
-    return circularity(view_db(request), scope, resolve_period(period, from_, to))
+    chosen = resolve_period(period, from_, to).recorded_by(as_of)
+    return circularity(view_db(request), scope, chosen)
 
 
 @router.get("/indicators/jobs", response_model=Jobs)
@@ -91,9 +102,11 @@ def get_jobs(
     from_: FromQuery = None,
     to: ToQuery = None,
     period: PeriodQuery = None,
+    as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """Hours by contract and activity, insertion share of sorting hours, FTE, hours per tonne."""
-    return jobs(view_db(request), organisation_id, resolve_period(period, from_, to))
+    chosen = resolve_period(period, from_, to).recorded_by(as_of)
+    return jobs(view_db(request), organisation_id, chosen)
 
 
 @router.get(
@@ -108,16 +121,19 @@ def get_refashion_statement(
     organisation_id: Annotated[UUID, Query(description="The sorting operator")],
     period: Annotated[str, Query(max_length=16, description="2026, 2026-Q3 or 2026-09")],
     format: Annotated[Literal["json", "csv", "pdf", "bundle"], Query()] = "json",
+    as_of: AsOfQuery = None,
 ) -> Any:
     """The sorting-support statement: tonnes by route, support in cents, rates and flags.
 
     ``format=bundle`` answers a zip of evidence with a standalone verifier (see verify.py in it).
     """
     if format == "bundle":
+        if as_of is not None:
+            raise InvalidInput("An evidence bundle is made as recorded now: drop as_of.")
         content, statement = build_bundle(ledger, view_db(request), str(organisation_id), period)
         name = f"evidence-{statement['period']}-{organisation_id}.zip"
         return file_response(content, "application/zip", name)
-    statement = refashion_statement(view_db(request), organisation_id, period)
+    statement = refashion_statement(view_db(request), organisation_id, period, as_of)
     statement["chain_head"] = chain_head(view_db(request))
     name = f"refashion-{statement['period']}-{organisation_id}"
     if format == "csv":
@@ -135,9 +151,11 @@ def get_metabolism(
     to: ToQuery = None,
     period: PeriodQuery = None,
     filiere: FiliereQuery = None,
+    as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """Per filière: collection, imports, exports, valorised inside, losses, energy, stock change."""
-    return metabolism(view_db(request), resolve_period(period, from_, to), filiere)
+    chosen = resolve_period(period, from_, to).recorded_by(as_of)
+    return metabolism(view_db(request), chosen, filiere)
 
 
 @router.get("/metabolism/sankey.svg", response_class=Response, responses=SVG)
@@ -148,9 +166,10 @@ def get_sankey(
     to: ToQuery = None,
     period: PeriodQuery = None,
     filiere: FiliereQuery = None,
+    as_of: AsOfQuery = None,
 ) -> Response:
     """The period's flows as a Sankey diagram: sources, filières, routes inside and outside."""
-    chosen: Period = resolve_period(period, from_, to)
+    chosen: Period = resolve_period(period, from_, to).recorded_by(as_of)
     svg = sankey_svg(view_db(request), chosen, filiere)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
