@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ledger.handlers.allocation import AllocationCommands
 from ledger.handlers.batches import BatchCommands
+from ledger.handlers.declarations import DeclarationCommands
 from ledger.handlers.registry import RegistryCommands
 from ledger.handlers.transformations import TransformationCommands
 from ledger.handlers.work import WorkCommands
@@ -16,6 +17,7 @@ class Ledger(
     TransformationCommands,
     WorkCommands,
     AllocationCommands,
+    DeclarationCommands,
     Queries,
 ):
     """The filière ledger: one method per command, get → command → save."""

@@ -203,6 +203,26 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Declare:
+    """Declare an organisation's statement of a period (its figures come with it)."""
+
+    declarant_id: UUID
+    period: str
+
+
+@dataclass(frozen=True)
+class DeclaredFigures:
+    """A statement's figures as read from the views at ``through_position``: not part of the
+    request (a retry made after new events is the same request)."""
+
+    period_start: str
+    period_end: str
+    through_position: int
+    chain_head: str | None
+    figures: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The result of a command: what it wrote, and whether it was a repeat."""
 

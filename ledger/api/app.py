@@ -16,6 +16,7 @@ from ledger.api.routers import (
     audit,
     audit_pages,
     batches,
+    declarations,
     exports,
     indicators,
     labels,
@@ -50,7 +51,17 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
     app.state.ledger = ledger if ledger is not None else open_ledger(settings)
     install_error_handlers(app)
     install_views(app)
-    routers = (registry, batches, labels, transformations, indicators, audit, exports, system)
+    routers = (
+        registry,
+        batches,
+        labels,
+        transformations,
+        indicators,
+        declarations,
+        audit,
+        exports,
+        system,
+    )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     install_dashboard(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -109,6 +110,31 @@ class RefashionStatement(PeriodFigures):
     insertion_minimum: float
     insertion_ok: bool
     chain_head: str | None = Field(description="Head of the hash chain (null until it exists).")
+    declared: DeclarationRef | None = Field(
+        None, description="This period's declaration, when it was declared (figures frozen)."
+    )
+    changes_to_declared_periods: list[DeclaredPeriodChange] = Field(
+        default_factory=list,
+        description="Facts recorded in earlier declared periods after their declaration "
+        "(late syncs, corrections), with their effect on the declared figures.",
+    )
+
+
+class DeclarationRef(BaseModel):
+    declaration_id: str
+    period: str
+    declared_at: str = Field(description="When the ledger recorded the declaration (UTC).")
+    through_position: int = Field(description="The log position its figures were read at.")
+
+
+class DeclaredPeriodChange(DeclarationRef):
+    after_position: int = Field(description="Facts recorded after this position are listed.")
+    sorted_input_kg: float
+    tonnes: RouteKg = Field(description="Change of the outputs by route, tonnes.")
+    support_cents: dict[str, int] = Field(description="Change of each support line, cents.")
+    sorting_hours: float
+    insertion_sorting_hours: float
+    events: list[dict[str, Any]] = Field(description="The facts behind the change, in log order.")
 
 
 class FiliereMetabolism(BaseModel):

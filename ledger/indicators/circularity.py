@@ -55,10 +55,17 @@ class Sorting:
         return share(valorised, self.input_g)
 
 
-def sorting_masses(db: ViewDatabase, scope: Scope, period: Period) -> Sorting:
-    """Inputs consumed and outputs produced by ``sorting`` transformations (no snapshot)."""
+def sorting_masses(
+    db: ViewDatabase,
+    scope: Scope,
+    period: Period,
+    positions: tuple[int | None, int | None] = (None, None),
+) -> Sorting:
+    """Inputs consumed and outputs produced by ``sorting`` transformations (no snapshot); with
+    ``positions`` (after, through), only what was recorded in that stretch of the log."""
     filters = Filters("process = 'sorting'", "kind IN ('consumed', 'produced')")
     filters.add("occurred_date BETWEEN ? AND ?", *period.bounds).recorded(period)
+    filters.between_positions(*positions)
     filters.equal("organisation_id", scope.organisation_id).equal("site_id", scope.site_id)
     filters.equal("filiere", scope.filiere)
     sorting = Sorting()

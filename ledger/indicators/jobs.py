@@ -65,9 +65,16 @@ class Hours:
         return value is not None and value >= INSERTION_MINIMUM
 
 
-def work_hours(db: ViewDatabase, organisation_id: UUID | str | None, period: Period) -> Hours:
-    """Hours logged at the organisation's sites on the period's dates (no snapshot)."""
+def work_hours(
+    db: ViewDatabase,
+    organisation_id: UUID | str | None,
+    period: Period,
+    positions: tuple[int | None, int | None] = (None, None),
+) -> Hours:
+    """Hours logged at the organisation's sites on the period's dates (no snapshot); with
+    ``positions`` (after, through), only what was recorded in that stretch of the log."""
     filters = Filters().add("work_date BETWEEN ? AND ?", *period.bounds).recorded(period)
+    filters.between_positions(*positions)
     filters.equal("organisation_id", organisation_id)
     found = Hours()
     for contract, activity, centi in db.query(

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from ledger.domain.errors import InvalidPeriod, UnknownOrganisation
 from ledger.indicators.circularity import Scope, Sorting, sorting_masses
+from ledger.indicators.declared import changes_since_declared, declaration_figures
 from ledger.indicators.jobs import INSERTION_MINIMUM, work_hours
 from ledger.indicators.numbers import cents, tonnes
 from ledger.indicators.periods import parse_period
@@ -91,6 +92,16 @@ def refashion_statement(
 ) -> dict[str, Any]:
     """The statement of DESIGN §4.2 for a year, quarter or month of one organisation, as
     recorded now or (``as_of``) as the ledger knew it then."""
+    return statement_and_figures(db, organisation_id, period_text, as_of)[0]
+
+
+def statement_and_figures(
+    db: ViewDatabase,
+    organisation_id: UUID | str,
+    period_text: str,
+    as_of: datetime | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The statement, and the exact figures a declaration of it freezes."""
     period = parse_period(period_text).recorded_by(as_of)
     assert period.year is not None  # a year, quarter or month lies in one year
     rates = rates_for(period.year)
@@ -98,8 +109,10 @@ def refashion_statement(
         name = organisation_name(db, str(organisation_id))
         sorting = sorting_masses(db, Scope(organisation_id), period)
         worked = work_hours(db, organisation_id, period)
-        position = views_position(db, "batches", "work", "registry")
-    return {
+        declared, changes = changes_since_declared(db, str(organisation_id), period, support_of)
+        position = views_position(db, "batches", "work", "registry", "declarations")
+    support = support_cents(sorting.outputs_g, rates)
+    statement = {
         "organisation_id": str(organisation_id),
         "organisation_name": name,
         "period": period.label,
@@ -109,7 +122,7 @@ def refashion_statement(
         "year": period.year,
         "sorted_input_tonnes": tonnes(sorting.input_g),
         "tonnes": {route: tonnes(grams) for route, grams in sorting.outputs_g.items()},
-        "support_cents": support_cents(sorting.outputs_g, rates),
+        "support_cents": support,
         "rates_eur_per_tonne": rates_json(rates),
         "recycling_rate": sorting.recycling_rate,
         "recycling_objective": objective(rates),
@@ -119,7 +132,15 @@ def refashion_statement(
         "insertion_ok": worked.insertion_ok,
         "chain_head": None,
         "position": position,
+        "declared": declared,
+        "changes_to_declared_periods": changes,
     }
+    return statement, declaration_figures(sorting, worked, support)
+
+
+def support_of(outputs_g: dict[str, int], year: int) -> dict[str, int]:
+    """The support lines of a year for outputs by route in grams."""
+    return support_cents(outputs_g, rates_for(year))
 
 
 def organisation_name(db: ViewDatabase, organisation_id: str) -> str:

@@ -46,6 +46,14 @@ class Filters:
             self.add(f"{column} <= ?", period.horizon)
         return self
 
+    def between_positions(self, after: int | None, through: int | None) -> Filters:
+        """Only the facts recorded after the position ``after`` and up to ``through``."""
+        if after is not None:
+            self.add("position > ?", after)
+        if through is not None:
+            self.add("position <= ?", through)
+        return self
+
     def equal(self, column: str, value: Any) -> Filters:
         if value is not None:
             self.add(f"{column} = ?", str(value))

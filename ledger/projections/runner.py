@@ -41,6 +41,7 @@ from ledger.core import LedgerCore
 from ledger.projections.base import View
 from ledger.projections.batches import BatchesView
 from ledger.projections.db import ViewDatabase
+from ledger.projections.declarations import DeclarationsView
 from ledger.projections.registry import RegistryView
 from ledger.projections.work import WorkView
 
@@ -85,12 +86,17 @@ def paused_gc(pause: bool = True) -> Iterator[None]:
                 gc.enable()
 
 
-VIEW_CLASSES: tuple[type[View], ...] = (RegistryView, BatchesView, WorkView)
+VIEW_CLASSES: tuple[type[View], ...] = (RegistryView, BatchesView, WorkView, DeclarationsView)
 
 
 def all_views(ledger: LedgerCore) -> list[View]:
     """Every view of the ledger."""
-    return [RegistryView(), BatchesView(ledger.catalogue, BatchHistory(ledger)), WorkView()]
+    return [
+        RegistryView(),
+        BatchesView(ledger.catalogue, BatchHistory(ledger)),
+        WorkView(),
+        DeclarationsView(),
+    ]
 
 
 class EventDecoder:
