@@ -26,6 +26,8 @@ ORDER = (
     "insertion_ok",
     "chain_head",
     "position",
+    "as_of",
+    "declared",
 )
 
 
@@ -35,11 +37,20 @@ def statement_csv(statement: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["field", "value"])
     for key in ORDER:
-        value = statement[key]
+        value = statement.get(key)
         if isinstance(value, dict):
             writer.writerows([f"{key}.{part}", cell(v)] for part, v in value.items())
         else:
             writer.writerow([key, cell(value)])
+    for change in statement.get("changes_to_declared_periods") or []:
+        prefix = f"changes.{change['period']}"
+        writer.writerow([f"{prefix}.after_position", change["after_position"]])
+        writer.writerow([f"{prefix}.sorted_input_kg", cell(change["sorted_input_kg"])])
+        writer.writerows([f"{prefix}.tonnes.{r}", cell(t)] for r, t in change["tonnes"].items())
+        writer.writerows(
+            [f"{prefix}.support_cents.{line}", c] for line, c in change["support_cents"].items()
+        )
+        writer.writerow([f"{prefix}.events", len(change["events"])])
     return out.getvalue()
 
 

@@ -13,7 +13,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ledger.indicators import french
 
@@ -64,7 +71,8 @@ def statement_pdf(statement: dict[str, Any]) -> bytes:
         *tonnage_table(statement, style),
         *support_table(statement, style),
         *compliance(statement, style),
-        *signature(style),
+        *regularisations(statement, style),
+        signature(style, 5 if statement.get("changes_to_declared_periods") else 4),
     ]
     footer = provenance(statement)
     document.build(story, onFirstPage=footer, onLaterPages=footer)
@@ -83,10 +91,56 @@ def heading(statement: dict[str, Any], style: dict[str, ParagraphStyle]) -> list
         paragraph(
             f"<b>{escape(statement['organisation_name'], quote=False)}</b> — opérateur de tri<br/>"
             f"Période {statement['period']} : du {french.long_date(start)} "
-            f"au {french.long_date(end)} · barème {statement['year']}",
+            f"au {french.long_date(end)} · barème {statement['year']}{standing(statement)}",
             style["subtitle"],
         ),
         Spacer(1, 6 * mm),
+    ]
+
+
+def standing(statement: dict[str, Any]) -> str:
+    """As recorded when: at a given time, at its declaration, or now."""
+    text = ""
+    if statement.get("as_of"):
+        text += f"<br/>Tel qu’enregistré au {escape(str(statement['as_of']))}"
+    declared = statement.get("declared")
+    if declared:
+        text += (
+            f"<br/>Période déclarée le {escape(declared['declared_at'][:10])} "
+            f"(journal lu jusqu’à la position {declared['through_position']})"
+        )
+    return text
+
+
+def regularisations(statement: dict[str, Any], style: dict[str, ParagraphStyle]) -> list[Any]:
+    """Changes recorded in earlier declared periods after their declaration, to settle now."""
+    changes = statement.get("changes_to_declared_periods") or []
+    if not changes:
+        return []
+    rows = [["Période déclarée", "Entrée triée (t)", "Faits", "Soutien"]]
+    rows += [
+        [
+            f"{change['period']} (déclarée le {change['declared_at'][:10]})",
+            tonnes_cell(change["sorted_input_kg"] / 1000),
+            str(len(change["events"])),
+            money(change["support_cents"]["total"]),
+        ]
+        for change in changes
+    ]
+    total = sum(change["support_cents"]["total"] for change in changes)
+    rows.append(["Régularisation (total)", "", "", money(total)])
+    return [
+        Spacer(1, 6 * mm),
+        paragraph("4. Régularisations de périodes déclarées", style["heading"]),
+        Spacer(1, 2 * mm),
+        grid(rows, 4),
+        Spacer(1, 1.5 * mm),
+        paragraph(
+            "Faits enregistrés après la déclaration de ces périodes (synchronisations tardives, "
+            "corrections) : écart au soutien déclaré. Détail par lot dans le relevé JSON et la "
+            "page d’audit du relevé.",
+            style["small"],
+        ),
     ]
 
 
@@ -174,7 +228,8 @@ def verdict_text(ok: bool | None, yes: str, no: str) -> str:
     return f'<font color="{colour.hexval().replace("0x", "#")}"><b>{word}</b></font>'
 
 
-def signature(style: dict[str, ParagraphStyle]) -> list[Any]:
+def signature(style: dict[str, ParagraphStyle], number: int) -> KeepTogether:
+    """The attestation, kept on one page."""
     rows = [
         ["Fait à :", "", "Le :", ""],
         ["Nom et qualité du signataire :", "", "", ""],
@@ -198,10 +253,13 @@ def signature(style: dict[str, ParagraphStyle]) -> list[Any]:
             ]
         )
     )
-    return [Spacer(1, 8 * mm), paragraph("4. Attestation", style["heading"]), Spacer(1, 1 * mm),
-            paragraph("Je certifie l’exactitude des tonnages ci-dessus, issus du registre des "
-                      "filières, et tiens les pièces justificatives à disposition.", style["body"]),
-            Spacer(1, 3 * mm), table]  # fmt: skip
+    return KeepTogether([
+        Spacer(1, 8 * mm), paragraph(f"{number}. Attestation", style["heading"]),
+        Spacer(1, 1 * mm),
+        paragraph("Je certifie l’exactitude des tonnages ci-dessus, issus du registre des "
+                  "filières, et tiens les pièces justificatives à disposition.", style["body"]),
+        Spacer(1, 3 * mm), table,
+    ])  # fmt: skip
 
 
 def provenance(statement: dict[str, Any]) -> Callable[[Canvas, Any], None]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pypdfium2 as pdfium
+
 from tests.api.conftest import Api
 from tests.api.test_indicators_api import WAIT, sorted_in_august, written
 
@@ -70,6 +72,14 @@ def test_a_correction_after_the_declaration_is_listed_in_the_next_statement_once
         (csr, "produced", 80.0),
     }
     assert all(e["position"] > q3["through_position"] for e in change["events"])
+    query = {"organisation_id": api.ids["workshop"], "period": "2026-Q4"}
+    as_csv = api.get("auditor", "/reports/refashion", **query, format="csv").text
+    assert "changes.2026-Q3.support_cents.total,632" in as_csv.splitlines()
+    as_pdf = api.get("auditor", "/reports/refashion", **query, format="pdf").content
+    document = pdfium.PdfDocument(as_pdf)
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    assert "Régularisations de périodes déclarées" in text
+    assert "6,32" in text  # € to settle for 2026-Q3
 
     # Once Q4 is declared (listing it), the change is not listed again in 2027's statements.
     assert declare(api, "supervisor", "2026-Q4").status_code == 201
