@@ -92,7 +92,8 @@ dans le territoire + pertes).</p>
 </main>
 <footer class="wrap">Données des vues à la position {data.position} du journal ·
 <a href="/api/v1/metabolism?{range_query(data.period)}">métabolisme (JSON)</a> ·
-<a href="/api/v1/metabolism/sankey.svg?{range_query(data.period)}">diagramme (SVG)</a>
+<a href="/api/v1/metabolism/sankey.svg?{range_query(data.period)}">diagramme (SVG)</a> ·
+<a href="/audit/report">audit des relevés Refashion</a>
 </footer></body></html>"""
 
 

@@ -80,6 +80,10 @@ def test_a_correction_after_the_declaration_is_listed_in_the_next_statement_once
     text = "".join(page.get_textpage().get_text_range() for page in document)
     assert "Régularisations de périodes déclarées" in text
     assert "6,32" in text  # € to settle for 2026-Q3
+    page = api.client.get("/audit/report", params=query, headers=api.headers("auditor"))
+    assert page.status_code == 200
+    assert 'data-change="2026-Q3" data-cents="632"' in page.text
+    assert f'href="/audit/batch/{csr}"' in page.text
 
     # Once Q4 is declared (listing it), the change is not listed again in 2027's statements.
     assert declare(api, "supervisor", "2026-Q4").status_code == 201

@@ -1,4 +1,5 @@
-"""Auditors' pages: a batch's history and lineage at ``/audit/batch/{id}``.
+"""Auditors' pages: a batch's history and lineage at ``/audit/batch/{id}``, and a Refashion
+statement with the events behind each figure at ``/audit/report``.
 
 They read with a bearer token or the session cookie of the ledger's pages; the sign-in form
 swaps a token for that cookie once.
@@ -10,13 +11,16 @@ from html import escape
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
 from ledger.api.deps import LedgerDep, bearer, page_reader
+from ledger.api.errors import STATUS_BY_KIND
 from ledger.audit.batch_page import batch_page
-from ledger.domain.errors import LedgerError, Unauthenticated
+from ledger.audit.report_page import chooser_page, error_page, report_page
+from ledger.audit.report_sources import current_quarter, read_report, sorting_organisations
+from ledger.domain.errors import LedgerError, Unauthenticated, UnknownOrganisation
 from ledger.web.session import open_session
 
 router = APIRouter(include_in_schema=False)
@@ -62,3 +66,46 @@ def sign_in(
     response = RedirectResponse(f"/audit/batch/{batch_id}", status_code=303)
     open_session(response, request, ledger, token)
     return response
+
+
+@router.get("/audit/report", response_class=HTMLResponse)
+def audit_report(
+    request: Request,
+    ledger: LedgerDep,
+    credentials: Credentials,
+    organisation_id: Annotated[str | None, Query()] = None,
+    period: Annotated[str | None, Query()] = None,
+) -> Response:
+    """A Refashion statement with the events behind each figure (without organisation: a choice)."""
+    if page_reader(request, ledger, credentials) is None:
+        message = "Connectez-vous avec votre jeton."
+        return HTMLResponse(SIGN_IN.replace("{message}", message), 401, headers=PRIVATE)
+    db = request.app.state.views.db
+    chosen = period or current_quarter(ledger.today())
+    if not organisation_id:
+        return HTMLResponse(chooser_page(sorting_organisations(db), chosen), headers=PRIVATE)
+    try:
+        report = read_report(db, organisation_id, chosen)
+    except LedgerError as error:
+        return HTMLResponse(error_page(error), page_status(error), PRIVATE)
+    return HTMLResponse(report_page(report), headers=PRIVATE)
+
+
+@router.post("/audit/report", response_class=HTMLResponse)
+def sign_in_for_report(
+    request: Request, ledger: LedgerDep, token: Annotated[str, Form(max_length=256)]
+) -> Response:
+    """Swap a token for the session cookie, then show the report asked for."""
+    try:
+        ledger.authenticate(token)
+    except Unauthenticated:
+        return HTMLResponse(SIGN_IN.replace("{message}", "Jeton inconnu."), 401, headers=PRIVATE)
+    query = request.url.query
+    response = RedirectResponse("/audit/report" + ("?" + query if query else ""), 303)
+    open_session(response, request, ledger, token)
+    return response
+
+
+def page_status(error: LedgerError) -> int:
+    """An organisation named in the page's address is its subject: unknown, it is not found."""
+    return 404 if isinstance(error, UnknownOrganisation) else STATUS_BY_KIND[error.kind]
