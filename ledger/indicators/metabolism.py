@@ -14,27 +14,10 @@ from ledger.indicators.periods import Period
 from ledger.indicators.views import INSIDE_SITES, Filters, inside, views_position
 from ledger.projections.db import ViewDatabase
 
-# An adjustment made while a batch travels to an outside site happens to a batch already exported:
-# it is no loss of the territory. Each journey out runs from its dispatch to the next receipt of
-# the batch; joins on the batch (not correlated subqueries) keep this one pass over the flows.
-JOURNEYS_OUT = f"""
-WITH outward AS (
-  SELECT batch_id, version FROM view_flows
-  WHERE kind = 'dispatched' AND other_site_id NOT IN ({INSIDE_SITES}){{recorded}}
-),
-arrivals AS (
-  SELECT r.batch_id, r.version FROM view_flows r
-  WHERE r.kind = 'received' AND r.batch_id IN (SELECT batch_id FROM outward){{recorded}}
-),
-journeys AS (
-  SELECT o.batch_id, o.version AS left_version, MIN(a.version) AS arrived_version
-  FROM outward o LEFT JOIN arrivals a ON a.batch_id = o.batch_id AND a.version > o.version
-  GROUP BY o.batch_id, o.version
-)
-"""
-
+# An adjustment made while a batch travels to an outside site happens to a batch already
+# exported: it is no loss of the territory. Adjustments on the road name the site the batch was
+# going to (``other_site_id``), so this is decided row by row, by the territory as it is now.
 FLOW_GROUPS_SQL = f"""
-{JOURNEYS_OUT.replace("{{recorded}}", "{recorded}")}
 SELECT x.kind, x.filiere, x.route, x.process, x.site_inside, x.other_inside, x.has_other,
        x.external, x.on_the_way_out, SUM(x.mass_g), SUM(x.reference_g), SUM(x.energy_kj)
 FROM (
@@ -44,11 +27,9 @@ FROM (
          CASE WHEN {inside("f.other_site_id")} THEN 1 ELSE 0 END AS other_inside,
          CASE WHEN f.other_site_id IS NULL THEN 0 ELSE 1 END AS has_other,
          CASE WHEN f.outlet_country IS NULL THEN 0 ELSE 1 END AS external,
-         CASE WHEN j.batch_id IS NULL THEN 0 ELSE 1 END AS on_the_way_out
+         CASE WHEN f.kind = 'adjusted' AND f.other_site_id IS NOT NULL
+              AND f.other_site_id NOT IN ({INSIDE_SITES}) THEN 1 ELSE 0 END AS on_the_way_out
   FROM view_flows f
-  LEFT JOIN journeys j
-    ON f.kind = 'adjusted' AND j.batch_id = f.batch_id AND j.left_version < f.version
-   AND (j.arrived_version IS NULL OR f.version < j.arrived_version)
   WHERE {{where}}
 ) x
 GROUP BY x.kind, x.filiere, x.route, x.process, x.site_inside, x.other_inside, x.has_other,
@@ -60,11 +41,7 @@ def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[F
     """The period's flow facts summed by what the rules of §5 look at (no snapshot)."""
     filters = Filters().add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
     filters.equal("f.filiere", filiere).recorded(period, "f.recorded_at")
-    recorded, horizon = "", []  # the journeys out as known by the horizon too
-    if period.horizon is not None:
-        recorded, horizon = " AND recorded_at <= ?", [period.horizon]
-    statement = FLOW_GROUPS_SQL.format(where=filters.where, recorded=recorded)
-    rows = db.query(statement, [*horizon, *horizon, *filters.params])
+    rows = db.query(FLOW_GROUPS_SQL.format(where=filters.where), filters.params)
     return [FlowGroup.from_row(row) for row in rows]
 
 

@@ -306,6 +306,13 @@ class PageState:
             )
         )
 
+    def adjust(self, position: int, event: Any, batch: Row, delta_g: int) -> None:
+        """Mass that went (or, negative, appeared): on the road, the fact names where the batch
+        was going, so that an adjustment on the way out of the territory is no loss of it."""
+        route = self.route(batch["material"])
+        destination = batch["destination_site_id"]  # set only while in transit
+        self.fact(position, event, batch, "adjusted", delta_g, route, other_site_id=destination)
+
     def route(self, material: str) -> str | None:
         try:
             return self.routes[material]
@@ -361,7 +368,7 @@ class PageState:
     def on_weighed(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.batches[batch_id]
         delta = batch["mass_g"] - event.mass_g
-        self.fact(position, event, batch, "adjusted", delta, self.route(batch["material"]))
+        self.adjust(position, event, batch, delta)
         batch["mass_g"] = event.mass_g
         batch["mass_version"] = event.originator_version
 
@@ -423,7 +430,7 @@ class PageState:
         batch = self.batches[batch_id]
         if event.mass_g != batch["mass_g"]:  # weighed again at the outlet
             delta = batch["mass_g"] - event.mass_g
-            self.fact(position, event, batch, "adjusted", delta, self.route(batch["material"]))
+            self.adjust(position, event, batch, delta)
         energy = None
         if event.route in ENERGY_ROUTES and batch["material"] in self.catalogue:
             material = self.catalogue.get(batch["material"])
@@ -504,7 +511,7 @@ class Replay(PageState):
         self.adjusting[event.originator_version] = adjusts
         if adjusts:
             delta = batch["mass_g"] - event.mass_g
-            self.fact(position, event, batch, "adjusted", delta, self.route(batch["material"]))
+            self.adjust(position, event, batch, delta)
             batch["mass_g"] = event.mass_g
 
 
