@@ -8,11 +8,11 @@ from uuid import UUID
 
 from ledger.indicators.numbers import kg, share
 from ledger.indicators.periods import Period
-from ledger.indicators.views import ROUTES, Filters, views_position
+from ledger.indicators.views import ROUTES, Filters, flows_of, views_position
 from ledger.projections.db import ViewDatabase
 
 SORTING_SQL = """
-SELECT kind, route, SUM(mass_g) FROM view_flows
+SELECT kind, route, SUM(mass_g) FROM {flows} f
 WHERE {where}
 GROUP BY kind, route
 """
@@ -69,7 +69,8 @@ def sorting_masses(
     filters.equal("organisation_id", scope.organisation_id).equal("site_id", scope.site_id)
     filters.equal("filiere", scope.filiere)
     sorting = Sorting()
-    for kind, route, mass_g in db.query(SORTING_SQL.format(where=filters.where), filters.params):
+    statement = SORTING_SQL.format(flows=flows_of(period, positions), where=filters.where)
+    for kind, route, mass_g in db.query(statement, filters.params):
         if kind == "consumed":
             sorting.input_g += int(mass_g)
         elif route in sorting.outputs_g:

@@ -21,7 +21,7 @@ WHERE {inside("b.site_id")}
 GROUP BY s.site_id, s.name, b.filiere, b.state
 """
 MONTHLY_COLLECTION_SQL = f"""
-SELECT SUBSTR(occurred_date, 1, 7), filiere, SUM(mass_g) FROM view_flows
+SELECT SUBSTR(occurred_date, 1, 7), NULLIF(filiere, ''), SUM(mass_g) FROM view_flow_days
 WHERE kind = 'collected' AND occurred_date BETWEEN ? AND ? AND {inside("site_id")}
 GROUP BY SUBSTR(occurred_date, 1, 7), filiere
 ORDER BY 1

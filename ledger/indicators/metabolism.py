@@ -11,7 +11,7 @@ from typing import Any
 from ledger.domain.catalogue import FILIERES
 from ledger.indicators.accounts import FiliereAccount, FlowGroup, account_for
 from ledger.indicators.periods import Period
-from ledger.indicators.views import INSIDE_SITES, Filters, inside, views_position
+from ledger.indicators.views import INSIDE_SITES, Filters, flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
 
 # An adjustment made while a batch travels to an outside site happens to a batch already
@@ -29,7 +29,7 @@ FROM (
          CASE WHEN f.outlet_country IS NULL THEN 0 ELSE 1 END AS external,
          CASE WHEN f.kind = 'adjusted' AND f.other_site_id IS NOT NULL
               AND f.other_site_id NOT IN ({INSIDE_SITES}) THEN 1 ELSE 0 END AS on_the_way_out
-  FROM view_flows f
+  FROM {{flows}} f
   WHERE {{where}}
 ) x
 GROUP BY x.kind, x.filiere, x.route, x.process, x.site_inside, x.other_inside, x.has_other,
@@ -41,7 +41,8 @@ def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[F
     """The period's flow facts summed by what the rules of §5 look at (no snapshot)."""
     filters = Filters().add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
     filters.equal("f.filiere", filiere).recorded(period, "f.recorded_at")
-    rows = db.query(FLOW_GROUPS_SQL.format(where=filters.where), filters.params)
+    statement = FLOW_GROUPS_SQL.format(flows=flows_of(period), where=filters.where)
+    rows = db.query(statement, filters.params)
     return [FlowGroup.from_row(row) for row in rows]
 
 

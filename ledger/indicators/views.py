@@ -16,6 +16,23 @@ INSIDE_SITES = (
 )
 
 
+# The flow facts as summed per day by the batches view, with the facts' columns and NULLs: what
+# the indicators read for figures as recorded now (a few rows per day and site instead of one
+# per movement). Figures as recorded at a time, or over a stretch of the log, read the facts.
+FLOW_DAYS = """(SELECT occurred_date, kind, NULLIF(filiere, '') AS filiere,
+  NULLIF(route, '') AS route, NULLIF(process, '') AS process, site_id,
+  NULLIF(other_site_id, '') AS other_site_id, organisation_id,
+  CASE WHEN external = 1 THEN '' END AS outlet_country, mass_g, reference_g, energy_kj
+  FROM view_flow_days)"""
+
+
+def flows_of(period: Any, positions: tuple[int | None, int | None] = (None, None)) -> str:
+    """The table of flow facts to read for a period: the per-day sums when they can do."""
+    if period.horizon is None and positions == (None, None):
+        return FLOW_DAYS
+    return "view_flows"
+
+
 def inside(column: str) -> str:
     """SQL that is true when the site in ``column`` lies inside the territory."""
     return f"{column} IN ({INSIDE_SITES})"

@@ -58,6 +58,22 @@ FLOW_COLUMNS = (
     "outlet_country",
     "recorded_at",
 )
+# The per-day summary of the flow facts: what the indicators group and filter on, with '' for
+# "none" (so that the columns can form the key), and the sums. Indicators read it for the
+# figures as recorded now; the facts themselves for figures as recorded at a time.
+DAY_KEY = (
+    "occurred_date",
+    "kind",
+    "filiere",
+    "route",
+    "process",
+    "site_id",
+    "other_site_id",
+    "organisation_id",
+    "external",
+)
+DAY_COLUMNS = (*DAY_KEY, "mass_g", "reference_g", "energy_kj")
+DAY_KEY_OF_FACT = (5, 3, 10, 11, 12, 6, 7, 8)  # FLOW_COLUMNS indices; then outlet_country
 Row = dict[str, Any]
 History = Callable[[ViewDatabase, str, int], list[Any]]  # a batch's events, versions 1..n
 # A flow fact's identity, for restatements: every column but the position, the amounts and the
@@ -86,6 +102,13 @@ def create_tables(db: ViewDatabase) -> None:
         f"energy_kj {big}, outlet_country TEXT, recorded_at TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS view_flows_date ON view_flows (occurred_date, kind)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS view_flow_days (occurred_date TEXT NOT NULL, "
+        "kind TEXT NOT NULL, filiere TEXT NOT NULL, route TEXT NOT NULL, process TEXT NOT NULL, "
+        "site_id TEXT NOT NULL, other_site_id TEXT NOT NULL, organisation_id TEXT NOT NULL, "
+        f"external INTEGER NOT NULL, mass_g {big} NOT NULL, reference_g {big} NOT NULL, "
+        f"energy_kj {big} NOT NULL, PRIMARY KEY ({', '.join(DAY_KEY)}))"
+    )
     db.execute(
         "CREATE TABLE IF NOT EXISTS view_lineage (parent_id TEXT, child_id TEXT, "
         "transformation_id TEXT, process TEXT, PRIMARY KEY (parent_id, child_id))"
@@ -128,7 +151,12 @@ class BatchesView:
     """Batch state, flow facts and lineage edges, fed from batch events."""
 
     name: ClassVar[str] = "batches"
-    tables: ClassVar[tuple[str, ...]] = ("view_batches", "view_flows", "view_lineage")
+    tables: ClassVar[tuple[str, ...]] = (
+        "view_batches",
+        "view_flows",
+        "view_flow_days",
+        "view_lineage",
+    )
     topics: ClassVar[frozenset[str]] = frozenset(
         f"Batch.{event}"
         for event in (
@@ -207,12 +235,37 @@ class BatchesView:
         )
         for flows in state.flows.values():  # one shape of row (which columns are NULL) each
             db.insert_many("view_flows", FLOW_COLUMNS, flows)
+        sums = ", ".join(f"{c} = view_flow_days.{c} + excluded.{c}" for c in DAY_COLUMNS[9:])
+        db.insert_many(
+            "view_flow_days",
+            DAY_COLUMNS,
+            day_sums(state.flows.values()),
+            f"ON CONFLICT ({', '.join(DAY_KEY)}) DO UPDATE SET {sums}",
+        )
         db.insert_many(
             "view_lineage",
             ("parent_id", "child_id", "transformation_id", "process"),
             sorted(state.edges),  # in key order: the index pages are visited once, in turn
             "ON CONFLICT (parent_id, child_id) DO NOTHING",
         )
+
+
+def day_sums(groups: Any) -> list[tuple[Any, ...]]:
+    """The page's flow facts summed by day and by what the indicators look at."""
+    sums: dict[tuple[Any, ...], list[int]] = {}  # key → [mass, reference, energy]
+    for facts in groups:
+        for fact in facts:
+            key = (
+                *(fact[i] or "" for i in DAY_KEY_OF_FACT),
+                0 if fact[17] is None else 1,
+            )
+            found = sums.get(key)
+            if found is None:
+                found = sums[key] = [0, 0, 0]
+            found[0] += fact[14]
+            found[1] += fact[15] or 0
+            found[2] += fact[16] or 0
+    return [(*key, *totals) for key, totals in sorted(sums.items())]
 
 
 HANDLED = {event.split(".")[1].lower() for event in BatchesView.topics}
