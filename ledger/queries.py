@@ -102,6 +102,36 @@ class Queries(LedgerCore):
             version = last if version is None else min(version, last)
         return batch_json(self.get_batch(batch_id, version), self.catalogue())
 
+    def batch_as_occurred(self, batch_id: UUID, occurred_by: datetime) -> dict[str, Any]:
+        """What had happened to a batch in the field by a time, as the ledger knows it now: its
+        events that occurred by then (late syncs included), with every correction of them."""
+        self.get_batch(batch_id)
+        events: list[Any] = list(self.events.get(batch_id))
+        corrections = [e for e in events if isinstance(e, Batch.Corrected)]
+        when = {e.originator_version: e.occurred_at for e in events if e not in corrections}
+        for correction in corrections:
+            if correction.corrected_occurred_at is not None:
+                when[correction.corrects_version] = correction.corrected_occurred_at
+        last = 0  # the field events occur in order: the last of those that had occurred by then
+        for version in sorted(when):
+            if when[version] > occurred_by:
+                break
+            last = version
+        if last == 0:
+            raise BatchNotFound(f"Batch {batch_id} had not been collected or made by then.")
+        chosen = [e for e in events if e not in corrections and e.originator_version <= last]
+        chosen += [c for c in corrections if c.corrects_version <= last]
+        batch: Any = None
+        for number, event in enumerate(chosen, start=1):
+            if event.originator_version != number:  # a later correction, applied next in turn
+                renumbered = object.__new__(type(event))
+                state = {**event.__dict__, "originator_version": number}
+                object.__setattr__(renumbered, "__dict__", state)
+                event = renumbered
+            batch = event.mutate(batch)
+        found = batch_json(batch, self.catalogue())
+        return {**found, "version": last}
+
     def history(self, batch_id: UUID) -> list[dict[str, Any]]:
         """Every event of a batch in order, with both times, who acted and its position."""
         self.get_batch(batch_id)

@@ -244,3 +244,25 @@ def test_an_empty_period_draws_an_empty_sankey(api: Api) -> None:
     root = ElementTree.fromstring(response.content)
     texts = [element.text for element in root.iter(f"{SVG}text")]
     assert "Aucun flux sur la période." in texts
+
+
+def test_a_batch_as_occurred_by_a_time_over_http(api: Api) -> None:
+    body = {
+        "material": "textile.collected",
+        "mass_kg": 20,
+        "site_id": api.ids["container"],
+        "occurred_at": "2026-08-03T09:00:00+02:00",
+    }
+    bag = written(api, "collector", "/batches", body)["id"]
+    move = {"to_site_id": api.ids["sorting_centre"], "occurred_at": "2026-08-03T11:00:00+02:00"}
+    written(api, "collector", f"/batches/{bag}/dispatches", move)
+    before = api.get("auditor", f"/batches/{bag}", occurred_by="2026-08-03T10:00:00+02:00")
+    assert (before.json()["state"], before.json()["version"]) == ("held", 1)
+    after = api.get("auditor", f"/batches/{bag}", occurred_by="2026-08-03T12:00:00+02:00")
+    assert after.json()["state"] == "in_transit"
+    naive = api.get("auditor", f"/batches/{bag}", occurred_by="2026-08-03T12:00:00")
+    assert naive.json()["error"]["code"] == "invalid_time"
+    both = {"occurred_by": "2026-08-03T12:00:00Z", "as_of": "2026-08-03T12:00:00Z"}
+    assert api.get("auditor", f"/batches/{bag}", **both).status_code == 422
+    too_early = api.get("auditor", f"/batches/{bag}", occurred_by="2026-08-01T00:00:00Z")
+    assert too_early.status_code == 404

@@ -37,7 +37,7 @@ from ledger.commands import (
     Valorise,
     Weigh,
 )
-from ledger.domain.errors import InvalidTime
+from ledger.domain.errors import InvalidInput, InvalidTime
 
 router = APIRouter(tags=["batches"], responses=ERROR_RESPONSES)
 
@@ -63,10 +63,23 @@ def get_batch(
     _: ActorDep,
     as_of: Annotated[datetime | None, Query(description="As recorded at this time")] = None,
     version: Annotated[int | None, Query(ge=1)] = None,
+    occurred_by: Annotated[
+        datetime | None,
+        Query(
+            description="As occurred in the field by this time (late syncs and corrections "
+            "known now included)"
+        ),
+    ] = None,
 ) -> dict[str, Any]:
-    """A batch's state now, at a version, or as the ledger had recorded it at a time."""
-    if as_of is not None and as_of.tzinfo is None:
-        raise InvalidTime("as_of must carry a timezone.")
+    """A batch's state now, at a version, as the ledger had recorded it at a time (``as_of``),
+    or as things had happened in the field by a time (``occurred_by``)."""
+    for name, moment in (("as_of", as_of), ("occurred_by", occurred_by)):
+        if moment is not None and moment.tzinfo is None:
+            raise InvalidTime(f"{name} must carry a timezone.")
+    if occurred_by is not None:
+        if as_of is not None or version is not None:
+            raise InvalidInput("Give occurred_by alone, or as_of and version.")
+        return ledger.batch_as_occurred(batch_id, occurred_by)
     return ledger.batch(batch_id, version=version, as_of=as_of)
 
 
