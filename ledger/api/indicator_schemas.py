@@ -34,6 +34,7 @@ class StockRow(BaseModel):
 class StockList(Figures):
     data: list[StockRow]
     count: int
+    as_of: datetime | None = Field(None, description="The recording horizon asked for")
 
 
 class RouteKg(BaseModel):

@@ -35,9 +35,7 @@ class Period:
 
     def recorded_by(self, as_of: datetime | None) -> Period:
         """The period as the ledger knew it at ``as_of`` (an aware time; None: now)."""
-        if as_of is not None and as_of.tzinfo is None:
-            raise InvalidTime("as_of must carry a timezone.", as_of=as_of.isoformat())
-        return replace(self, as_of=as_of)
+        return replace(self, as_of=None if as_of is None else horizon(as_of))
 
     @property
     def horizon(self) -> str | None:
@@ -53,6 +51,13 @@ class Period:
     def year(self) -> int | None:
         """The calendar year the period lies in, if it lies in one."""
         return self.start.year if self.start.year == self.end.year else None
+
+
+def horizon(as_of: datetime) -> datetime:
+    """A recording horizon: a time with its zone (a bare wall-clock time is ambiguous)."""
+    if as_of.tzinfo is None:
+        raise InvalidTime("as_of must carry a timezone.", as_of=as_of.isoformat())
+    return as_of
 
 
 def parse_period(text: str) -> Period:

@@ -52,6 +52,14 @@ def test_a_correction_after_the_declaration_is_listed_in_the_next_statement_once
     fix = {"corrects_version": 1, "material": "textile.recycling.fraying", "reason": "mislabel"}
     written(api, "sorter", f"/batches/{csr}/corrections", fix)
 
+    held_now = api.get("auditor", "/stock").json()["data"]
+    folded = api.get("auditor", "/stock", as_of="2999-01-01T00:00:00Z").json()
+    assert folded["data"] == held_now
+    before = api.get("auditor", "/stock", as_of=q3["declared_at"]).json()["data"]
+    assert {row["material"] for row in before} >= {"textile.csr"}
+    assert "textile.csr" not in {row["material"] for row in held_now}
+    naive = api.get("auditor", "/stock", as_of="2026-09-01T00:00:00")
+    assert naive.json()["error"]["code"] == "invalid_time"
     q3_now = statement(api, "2026-Q3")
     assert q3_now["tonnes"]["csr"] == 0
     assert q3_now["declared"]["through_position"] == q3["through_position"]

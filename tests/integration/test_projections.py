@@ -34,6 +34,8 @@ from ledger.commands import (
 )
 from ledger.database import drop_schema, prepare_database
 from ledger.domain.errors import LedgerError
+from ledger.indicators import stock as stock_now
+from ledger.indicators.stock_then import stock_as_recorded
 from ledger.projections.runner import ProjectionRunner
 from tests.conftest import make_settings
 from tests.territory import Territory, build_territory
@@ -316,6 +318,9 @@ def check_views(
     assert {r: int(g) for r, g in valorised.items()} == dict(teller.model.valorised_g)
     hours = runner.db.scalar("SELECT SUM(hours_centi) FROM view_work_logs")
     assert int(hours or 0) == teller.model.hours_centi
+    # The stock folded from the facts recorded by now is the batches view's.
+    folded = stock_as_recorded(runner.db, datetime(2999, 1, 1, tzinfo=UTC))
+    assert folded["data"] == stock_now(runner.db)["data"]
     runner.close()
 
 

@@ -17,6 +17,7 @@ from ledger.audit.chain import chain_head
 from ledger.commands import Declare, DeclaredFigures
 from ledger.indicators.declared import declaration_json, declarations
 from ledger.indicators.refashion import statement_and_figures
+from ledger.projections.base import utc_text
 from ledger.projections.db import ViewDatabase
 
 router = APIRouter(tags=["indicators"], responses=ERROR_RESPONSES)
@@ -35,6 +36,7 @@ class DeclarationPublic(BaseModel):
     period: str
     period_start: str
     period_end: str
+    declared_at: str = Field(description="When the ledger recorded the declaration (UTC).")
     through_position: int = Field(description="The log position the figures were read at.")
     chain_head: str | None
     figures: dict[str, Any] = Field(description="The declared figures, exact integers.")
@@ -89,6 +91,7 @@ def declared_json(ledger: Any, declaration_id: UUID) -> dict[str, Any]:
         "period": found.period,
         "period_start": found.period_start,
         "period_end": found.period_end,
+        "declared_at": utc_text(found.created_on),
         "through_position": found.through_position,
         "chain_head": found.chain_head,
         "figures": found.figures,

@@ -23,10 +23,11 @@ from ledger.audit.chain import chain_head
 from ledger.domain.errors import InvalidInput
 from ledger.indicators import circularity, jobs, metabolism, refashion_statement, stock
 from ledger.indicators.circularity import Scope
-from ledger.indicators.periods import Period, resolve_period
+from ledger.indicators.periods import Period, horizon, resolve_period
 from ledger.indicators.sankey import sankey_svg
 from ledger.indicators.statement_csv import statement_csv
 from ledger.indicators.statement_pdf import statement_pdf
+from ledger.indicators.stock_then import stock_as_recorded
 from ledger.projections.db import ViewDatabase
 
 router = APIRouter(tags=["indicators"], responses=ERROR_RESPONSES)
@@ -71,9 +72,14 @@ def get_stock(
     organisation_id: Annotated[UUID | None, Query(description="The holder")] = None,
     filiere: FiliereQuery = None,
     material: Annotated[str | None, Query(max_length=64)] = None,
+    as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
-    """Batches held at sites and in transit, by site, material, state and holder."""
-    return stock(view_db(request), site_id, organisation_id, filiere, material)
+    """Batches held at sites and in transit, by site, material, state and holder; with
+    ``as_of``, as the ledger had recorded them then (folded from the facts: slower)."""
+    if as_of is None:
+        return stock(view_db(request), site_id, organisation_id, filiere, material)
+    db = view_db(request)
+    return stock_as_recorded(db, horizon(as_of), site_id, organisation_id, filiere, material)
 
 
 @router.get("/indicators/circularity", response_model=Circularity)
