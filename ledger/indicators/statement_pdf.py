@@ -129,19 +129,12 @@ def regularisations(statement: dict[str, Any], style: dict[str, ParagraphStyle])
     ]
     total = sum(change["support_cents"]["total"] for change in changes)
     rows.append(["Régularisation (total)", "", "", money(total)])
-    return [
-        Spacer(1, 6 * mm),
-        paragraph("4. Régularisations de périodes déclarées", style["heading"]),
-        Spacer(1, 2 * mm),
-        grid(rows, 4),
-        Spacer(1, 1.5 * mm),
-        paragraph(
-            "Faits enregistrés après la déclaration de ces périodes (synchronisations tardives, "
-            "corrections) : écart au soutien déclaré. Détail par lot dans le relevé JSON et la "
-            "page d’audit du relevé.",
-            style["small"],
-        ),
-    ]
+    note = (
+        "Faits enregistrés après la déclaration de ces périodes (synchronisations tardives, "
+        "corrections) : écart au soutien déclaré. Détail par lot dans le relevé JSON et la "
+        "page d’audit du relevé."
+    )
+    return table_section("4. Régularisations de périodes déclarées", rows, note, style)
 
 
 def tonnage_table(statement: dict[str, Any], style: dict[str, ParagraphStyle]) -> list[Any]:
@@ -182,17 +175,24 @@ def support_table(statement: dict[str, Any], style: dict[str, ParagraphStyle]) -
         for name, base, rate, key in lines
     ]
     rows.append(["Soutien au tri (total)", "", "", money(cents["total"])])
+    note = (
+        "Montants calculés au gramme près et arrondis au centime une fois par ligne. "
+        "Le réemploi et l’élimination ne reçoivent pas de soutien à ce titre."
+    )
+    return table_section("2. Soutien au tri", rows, note, style)
+
+
+def table_section(
+    title: str, rows: list[list[str]], note: str, style: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """A numbered heading, a four-column table of amounts, and a note under it."""
     return [
         Spacer(1, 6 * mm),
-        paragraph("2. Soutien au tri", style["heading"]),
+        paragraph(title, style["heading"]),
         Spacer(1, 2 * mm),
         grid(rows, 4),
         Spacer(1, 1.5 * mm),
-        paragraph(
-            "Montants calculés au gramme près et arrondis au centime une fois par ligne. "
-            "Le réemploi et l’élimination ne reçoivent pas de soutien à ce titre.",
-            style["small"],
-        ),
+        paragraph(note, style["small"]),
     ]
 
 

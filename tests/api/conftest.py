@@ -15,6 +15,9 @@ from ledger.settings import Settings
 ADMIN_TOKEN = "admin-secret-for-tests"
 
 
+WAIT = {"Ledger-Wait-For-Views": "true"}  # the answer waits until the views hold the write
+
+
 @dataclass
 class Api:
     """A test client that speaks as one actor or another."""
@@ -37,6 +40,14 @@ class Api:
 
     def get(self, who: str, path: str, **params: Any) -> Any:
         return self.client.get(f"/api/v1{path}", params=params, headers=self.headers(who))
+
+    def written(self, who: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A write (201) that answers once the views have applied it."""
+        headers = {**self.headers(who), **WAIT}
+        response = self.client.post(f"/api/v1{path}", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
 
     def ok(self, who: str, path: str, body: dict[str, Any], status: int = 201) -> dict[str, Any]:
         response = self.post(who, path, body)

@@ -12,18 +12,12 @@ import pytest
 
 from tests.api.conftest import Api
 
-WAIT = {"Ledger-Wait-For-Views": "true"}
 ROUTES = ("reuse", "recycling", "csr", "energy", "disposal")
 BATCH_LINK = re.compile(r"^/audit/batch/([0-9a-f-]{36})#event-(\d+)$")
 
 
 def written(api: Api, who: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    """A write that answers once the views have applied it."""
-    headers = {**api.headers(who), **WAIT}
-    response = api.client.post(f"/api/v1{path}", json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
+    return api.written(who, path, body)
 
 
 def delivered_bag(api: Api, collected_kg: float, received_kg: float, day: str) -> str:

@@ -6,9 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.api.conftest import ADMIN_TOKEN, Api
-
-WAIT = {"Ledger-Wait-For-Views": "true"}
+from tests.api.conftest import ADMIN_TOKEN, WAIT, Api
 
 
 class Page(HTMLParser):

@@ -7,8 +7,8 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from tests.api.conftest import Api
-from tests.api.test_indicators_api import WAIT, sorted_in_august, written
+from tests.api.conftest import WAIT, Api
+from tests.api.test_indicators_api import sorted_in_august, written
 
 __all__ = ["sorted_in_august"]  # the fixture, used by name
 

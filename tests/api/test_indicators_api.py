@@ -13,17 +13,11 @@ import pytest
 
 from tests.api.conftest import Api
 
-WAIT = {"Ledger-Wait-For-Views": "true"}
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 def written(api: Api, who: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    """A write that answers once the views have applied it."""
-    headers = {**api.headers(who), **WAIT}
-    response = api.client.post(f"/api/v1{path}", json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
+    return api.written(who, path, body)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from bench.workload import workload
@@ -15,7 +16,7 @@ from ledger.application import Ledger
 from ledger.importer import Importer
 from ledger.projections.runner import ProjectionRunner
 from ledger.settings import Settings
-from tests.integration.test_projections import TABLES
+from tests.integration.test_projections import snapshot
 
 ROUNDS = 40  # ~25,000 events: long enough to be caught half-way
 
@@ -36,29 +37,26 @@ def test_a_killed_projector_resumes_without_loss_or_double_count(
     results = list(Importer(ledger).run(workload(ROUNDS)))
     assert {r.status for r in results} == {"ok"}
     head = ledger.event_log.max_position()
-    watcher = ProjectionRunner(ledger)  # also creates the views' tables before the race
+    with closing(ProjectionRunner(ledger)) as watcher:  # creates the views' tables first
+        process = project_process(settings)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            reached = watcher.positions()["batches"]
+            if reached > head // 4:
+                break
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        killed_at = watcher.positions()["batches"]
+        assert 0 < killed_at < head, "the projector must be killed in the middle of its catch-up"
 
-    process = project_process(settings)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        reached = watcher.positions()["batches"]
-        if reached > head // 4:
-            break
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=30)
-    killed_at = watcher.positions()["batches"]
-    assert 0 < killed_at < head, "the projector must be killed in the middle of its catch-up"
+        restarted = project_process(settings)
+        _, err = restarted.communicate(timeout=300)
+        assert restarted.returncode == 0, err.decode()
+        assert set(watcher.positions().values()) == {head}
+        resumed = snapshot(watcher)
 
-    restarted = project_process(settings)
-    _, err = restarted.communicate(timeout=300)
-    assert restarted.returncode == 0, err.decode()
-    assert set(watcher.positions().values()) == {head}
-    resumed = {t: watcher.db.query(f"SELECT * FROM {t} ORDER BY {o}") for t, o in TABLES.items()}
-
-    watcher.rebuild()
-    rebuilt = {t: watcher.db.query(f"SELECT * FROM {t} ORDER BY {o}") for t, o in TABLES.items()}
-    assert resumed == rebuilt
-    collected = watcher.db.scalar("SELECT COUNT(*) FROM view_flows WHERE kind = 'collected'")
-    assert collected == ROUNDS * 30
-    watcher.close()
+        watcher.rebuild()
+        assert snapshot(watcher) == resumed
+        collected = watcher.db.scalar("SELECT COUNT(*) FROM view_flows WHERE kind = 'collected'")
+        assert collected == ROUNDS * 30
