@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -43,6 +44,7 @@ from ledger.projections.batches import BatchesView
 from ledger.projections.db import ViewDatabase
 from ledger.projections.declarations import DeclarationsView
 from ledger.projections.registry import RegistryView
+from ledger.projections.shapes import settle_shapes
 from ledger.projections.work import WorkView
 
 DEFAULT_PAGE_SIZE = 10_000
@@ -86,6 +88,7 @@ def paused_gc(pause: bool = True) -> Iterator[None]:
                 gc.enable()
 
 
+LOG = logging.getLogger(__name__)
 VIEW_CLASSES: tuple[type[View], ...] = (RegistryView, BatchesView, WorkView, DeclarationsView)
 
 
@@ -328,12 +331,15 @@ class ProjectionRunner:
         self.db.close()
 
     def setup(self) -> None:
-        """Create the position table and the views' tables if they are missing."""
+        """Create the position table and the views' tables if they are missing, and rebuild
+        the views whose tables have another shape than the code's (an upgrade)."""
         with self.db.transaction():
             self.db.execute(
                 f"CREATE TABLE IF NOT EXISTS view_positions (name TEXT PRIMARY KEY, "
                 f"position {self.db.big_integer} NOT NULL)"
             )
+            for name in settle_shapes(self.db, self.views):
+                LOG.warning("view %s: its tables changed shape; it is rebuilt from the log", name)
             for view in self.views:
                 view.create(self.db)
                 self.db.execute(

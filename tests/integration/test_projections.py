@@ -336,3 +336,29 @@ def test_two_runners_at_once_never_double_count(ledger: Ledger) -> None:
     assert int(total) == sum(range(1000, 61000, 1000))
     first.close()
     second.close()
+
+
+def test_a_view_whose_tables_changed_shape_is_rebuilt(ledger: Ledger) -> None:
+    """A ledger whose views were made by another version: tables of an older shape (or with no
+    shape kept) are dropped and replayed; views of the same shape are left as they are."""
+    world = build_territory(ledger)
+    Story(ledger, world).collect(0, 12_000)
+    runner = ProjectionRunner(ledger)
+    runner.catch_up()
+    expected = snapshot(runner)
+    with runner.db.transaction():  # as an older version left them
+        runner.db.execute("DROP TABLE view_flows")
+        runner.db.execute("CREATE TABLE view_flows (position INTEGER, batch_id TEXT)")
+        runner.db.execute("INSERT INTO view_flows VALUES (1, 'left over')")
+        runner.db.execute("UPDATE view_shapes SET shape = 'older' WHERE name = 'batches'")
+        runner.db.execute("INSERT INTO view_work_logs (work_log_id) VALUES ('kept')")
+    runner.close()
+
+    upgraded = ProjectionRunner(ledger)
+    assert upgraded.positions()["batches"] == 0
+    assert upgraded.positions()["work"] == ledger.event_log.max_position()
+    upgraded.catch_up()
+    after = snapshot(upgraded)
+    assert after["view_flows"] == expected["view_flows"]
+    assert ("kept",) in upgraded.db.query("SELECT work_log_id FROM view_work_logs")
+    upgraded.close()
