@@ -324,9 +324,9 @@ def decoded_events(source: Path) -> int:
 
 
 def drop_views(settings: Settings) -> None:
-    """Back to an empty view set: the views' tables, their positions and the stock tracking."""
+    """Back to an empty view set: the views' tables, positions and shapes, the stock tracking."""
     tables = [t for view in view_kinds() for t in view.tables]
-    tables += ["view_positions", f"{TRACKING_NAME}_tracking", "tracking"]
+    tables += ["view_positions", "view_shapes", f"{TRACKING_NAME}_tracking", "tracking"]
     if settings.backend == "sqlite":
         connection = sqlite3.connect(settings.sqlite_path)
         for table in tables:
