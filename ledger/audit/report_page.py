@@ -7,8 +7,11 @@ support and the insertion share with their arithmetic written out.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from html import escape
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from ledger.audit.report_changes import declaration_note, regularisations
 from ledger.audit.report_lists import (
@@ -30,6 +33,7 @@ from ledger.indicators.numbers import share
 from ledger.indicators.refashion import rates_for, support_cents
 from ledger.indicators.views import ROUTES
 
+PARIS = ZoneInfo("Europe/Paris")
 STYLESHEET = "/static/indicators/dashboard.css"
 STYLE = """
 details{border-top:1px solid var(--line);padding:.45rem 0}
@@ -88,7 +92,8 @@ def report_page(report: Report) -> str:
 <p class="eyebrow">Registre des filières · audit du relevé de soutien au tri Refashion</p>
 <h1>{escape(statement["organisation_name"])}</h1>
 <p class="lede">Période {escape(statement["period"])} : {words} · barème {statement["year"]}</p>
-{period_form(statement["organisation_id"], statement["period"])}</div></header>
+{period_form(statement["organisation_id"], statement["period"], report.period.as_of)}
+</div></header>
 <main class="wrap">{alert}{provenance(report)}{figures(report)}{tonnage(report)}
 {loss(report.evidence)}{support(report)}{hours(report)}{regularisations(statement)}</main>
 <footer class="wrap">Vues lues à la position {statement["position"]} du journal · chaque lot
@@ -102,11 +107,15 @@ def head(title: str) -> str:
 <link rel="stylesheet" href="{STYLESHEET}"><style>{STYLE}</style></head>"""
 
 
-def period_form(organisation_id: str, period: str) -> str:
+def period_form(organisation_id: str, period: str, as_of: datetime | None) -> str:
+    """The period, and the time of recording to read it at (Paris wall clock; empty: now)."""
+    wall = "" if as_of is None else as_of.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")
     return (
         '<form class="range" method="get" action="/audit/report">'
         f'<input type="hidden" name="organisation_id" value="{escape(organisation_id)}">'
         f'<label>Période <input name="period" value="{escape(period)}" required></label>'
+        '<label>Tel qu’enregistré au <input type="datetime-local" name="as_of" '
+        f'value="{wall}"></label>'
         f'<button>Afficher</button><a href="/audit/report?period={escape(period)}">'
         "autre organisation</a></form>"
     )
@@ -116,6 +125,15 @@ def provenance(report: Report) -> str:
     statement = report.statement
     query = f"organisation_id={statement['organisation_id']}&amp;period={statement['period']}"
     files = [("JSON", "json"), ("CSV", "csv"), ("PDF", "pdf"), ("preuves (zip)", "bundle")]
+    as_of = report.period.as_of
+    recorded = ""
+    if as_of is not None:  # a bundle is made as recorded now
+        query += "&amp;as_of=" + quote(as_of.isoformat())
+        files = files[:3]
+        recorded = (
+            f'<dt>Tel qu’enregistré au</dt><dd data-as-of="{escape(as_of.isoformat())}">'
+            f"{escape(as_of.astimezone(PARIS).strftime('%d/%m/%Y %H:%M'))} (heure de Paris)</dd>"
+        )
     links = "".join(
         f'<a href="/api/v1/reports/refashion?{query}&amp;format={fmt}">{name}</a>'
         for name, fmt in files
@@ -128,7 +146,7 @@ conditions que le relevé. La somme sous chaque liste est le chiffre.</p>
 <dl class="facts"><dt>Organisation</dt><dd><code>{escape(statement["organisation_id"])}</code></dd>
 <dt>Position des vues</dt><dd data-position="{statement["position"]}">{statement["position"]}</dd>
 <dt>Tête de la chaîne d’empreintes</dt><dd><code data-chain-head>{escape(digest)}</code></dd>
-</dl>{declaration_note(statement)}<p class="links">Le relevé : {links}</p></section>"""
+{recorded}</dl>{declaration_note(statement)}<p class="links">Le relevé : {links}</p></section>"""
 
 
 def figures(report: Report) -> str:

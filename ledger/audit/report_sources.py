@@ -10,7 +10,7 @@ as it is now. Those rows are listed beside the row they correct and flagged as c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -160,12 +160,15 @@ def centi(entries: list[WorkEntry]) -> int:
     return sum(entry.hours_centi for entry in entries)
 
 
-def read_report(db: ViewDatabase, organisation_text: str, period_text: str) -> Report:
-    """The statement and its evidence, read again when the views moved between the two reads."""
+def read_report(
+    db: ViewDatabase, organisation_text: str, period_text: str, as_of: datetime | None = None
+) -> Report:
+    """The statement and its evidence (as recorded now, or at ``as_of``), read again when the
+    views moved between the two reads."""
     organisation_id = parsed_organisation(organisation_text)
     for _ in range(ATTEMPTS):
-        statement = refashion_statement(db, organisation_id, period_text)
-        period = parse_period(period_text)
+        statement = refashion_statement(db, organisation_id, period_text, as_of)
+        period = parse_period(period_text).recorded_by(as_of)
         evidence = read_evidence(db, organisation_id, period)
         if agrees(statement, evidence):
             break

@@ -88,6 +88,8 @@ def changes_since_declared(
     ``support(outputs_g, year)`` gives the support lines of a year for outputs in grams.
     """
     found = declarations(db, organisation_id)
+    if period.horizon is not None:  # as recorded then: the declarations made by then
+        found = [d for d in found if d.declared_at <= period.horizon]
     own = next((d for d in found if d.period.label == period.label), None)
     through = own.through_position if own is not None else None  # a declared statement stays
     earlier = [d for d in found if d.period.end < period.start]

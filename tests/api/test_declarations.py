@@ -60,6 +60,25 @@ def test_a_correction_after_the_declaration_is_listed_in_the_next_statement_once
     assert "textile.csr" not in {row["material"] for row in held_now}
     naive = api.get("auditor", "/stock", as_of="2026-09-01T00:00:00")
     assert naive.json()["error"]["code"] == "invalid_time"
+    audit = {"organisation_id": api.ids["workshop"], "period": "2026-Q3"}
+    pages = {
+        when: api.client.get("/audit/report", params=when_params, headers=api.headers("auditor"))
+        for when, when_params in (
+            ("now", audit),
+            ("declared", {**audit, "as_of": q3["declared_at"]}),
+            ("garbled", {**audit, "as_of": "yesterday"}),
+        )
+    }
+    assert 'data-figure="csr" data-g="0"' in pages["now"].text
+    assert 'data-figure="csr" data-g="80000"' in pages["declared"].text
+    assert "data-as-of=" in pages["declared"].text
+    assert "data-declared=" in pages["now"].text
+    before_declaring = {**audit, "as_of": "2026-01-01T00:00:00Z"}
+    earlier = api.client.get(
+        "/audit/report", params=before_declaring, headers=api.headers("auditor")
+    )
+    assert "data-declared=" not in earlier.text
+    assert pages["garbled"].status_code == 422
     q3_now = statement(api, "2026-Q3")
     assert q3_now["tonnes"]["csr"] == 0
     assert q3_now["declared"]["through_position"] == q3["through_position"]

@@ -7,9 +7,11 @@ swaps a token for that cookie once.
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 from typing import Annotated
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,10 +22,11 @@ from ledger.api.errors import STATUS_BY_KIND
 from ledger.audit.batch_page import batch_page
 from ledger.audit.report_page import chooser_page, error_page, report_page
 from ledger.audit.report_sources import current_quarter, read_report, sorting_organisations
-from ledger.domain.errors import LedgerError, Unauthenticated, UnknownOrganisation
+from ledger.domain.errors import InvalidTime, LedgerError, Unauthenticated, UnknownOrganisation
 from ledger.web.session import open_session
 
 router = APIRouter(include_in_schema=False)
+PARIS = ZoneInfo("Europe/Paris")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 SIGN_IN = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
@@ -75,6 +78,7 @@ def audit_report(
     credentials: Credentials,
     organisation_id: Annotated[str | None, Query()] = None,
     period: Annotated[str | None, Query()] = None,
+    as_of: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     """A Refashion statement with the events behind each figure (without organisation: a choice)."""
     if page_reader(request, ledger, credentials) is None:
@@ -85,7 +89,7 @@ def audit_report(
     if not organisation_id:
         return HTMLResponse(chooser_page(sorting_organisations(db), chosen), headers=PRIVATE)
     try:
-        report = read_report(db, organisation_id, chosen)
+        report = read_report(db, organisation_id, chosen, recording_time(as_of))
     except LedgerError as error:
         return HTMLResponse(error_page(error), page_status(error), PRIVATE)
     return HTMLResponse(report_page(report), headers=PRIVATE)
@@ -104,6 +108,17 @@ def sign_in_for_report(
     response = RedirectResponse("/audit/report" + ("?" + query if query else ""), 303)
     open_session(response, request, ledger, token)
     return response
+
+
+def recording_time(text: str | None) -> datetime | None:
+    """The form's time of recording: ISO 8601, a bare wall-clock time being Paris time."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidTime("as_of is a date and time: 2026-10-05T14:30.", as_of=text) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=PARIS)
 
 
 def page_status(error: LedgerError) -> int:
