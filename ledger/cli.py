@@ -62,7 +62,7 @@ def serve(
 
 @app.command()
 def project(
-    page_size: Annotated[int, typer.Option(help="Events per transaction")] = 10_000,
+    page_size: Annotated[int, typer.Option(help="Events per transaction")] = 50_000,
     once: Annotated[bool, typer.Option(help="Catch up, then stop")] = False,
 ) -> None:
     """Feed the views from the event log (its own process, for PostgreSQL deployments)."""

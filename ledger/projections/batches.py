@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -109,11 +110,12 @@ def create_tables(db: ViewDatabase) -> None:
         f"external INTEGER NOT NULL, mass_g {big} NOT NULL, reference_g {big} NOT NULL, "
         f"energy_kj {big} NOT NULL, PRIMARY KEY ({', '.join(DAY_KEY)}))"
     )
+    # Edges by parent only: no reader looks a batch's parents up here (lineage answers come
+    # from the batches' own events), and a second index of random ids cost a catch-up ~5 %.
     db.execute(
         "CREATE TABLE IF NOT EXISTS view_lineage (parent_id TEXT, child_id TEXT, "
         "transformation_id TEXT, process TEXT, PRIMARY KEY (parent_id, child_id))"
     )
-    db.execute("CREATE INDEX IF NOT EXISTS view_lineage_child ON view_lineage (child_id)")
 
 
 class TextCache:
@@ -251,21 +253,33 @@ class BatchesView:
 
 
 def day_sums(groups: Any) -> list[tuple[Any, ...]]:
-    """The page's flow facts summed by day and by what the indicators look at."""
-    sums: dict[tuple[Any, ...], list[int]] = {}  # key → [mass, reference, energy]
+    """The page's flow facts summed by day and by what the indicators look at.
+
+    Facts are grouped on their own values first (NULLs included, and whether they name an
+    outside outlet), and only the few groups a page makes have their NULLs turned to ''.
+    """
+    day_key = itemgetter(*DAY_KEY_OF_FACT)
+    sums: dict[tuple[Any, ...], list[int]] = {}  # raw key → [mass, reference, energy]
     for facts in groups:
         for fact in facts:
-            key = (
-                *(fact[i] or "" for i in DAY_KEY_OF_FACT),
-                0 if fact[17] is None else 1,
-            )
+            key = (day_key(fact), fact[17] is None)
             found = sums.get(key)
             if found is None:
                 found = sums[key] = [0, 0, 0]
             found[0] += fact[14]
             found[1] += fact[15] or 0
             found[2] += fact[16] or 0
-    return [(*key, *totals) for key, totals in sorted(sums.items())]
+    rows: dict[tuple[Any, ...], list[int]] = {}
+    for (values, inside), totals in sums.items():
+        row_key = (*(value or "" for value in values), 0 if inside else 1)
+        found = rows.get(row_key)
+        if found is None:
+            rows[row_key] = totals
+        else:  # '' and NULL in the same column: one row
+            found[0] += totals[0]
+            found[1] += totals[1]
+            found[2] += totals[2]
+    return [(*key, *totals) for key, totals in sorted(rows.items())]
 
 
 HANDLED = {event.split(".")[1].lower() for event in BatchesView.topics}

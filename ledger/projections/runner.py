@@ -19,7 +19,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,12 +47,17 @@ from ledger.projections.registry import RegistryView
 from ledger.projections.shapes import settle_shapes
 from ledger.projections.work import WorkView
 
-DEFAULT_PAGE_SIZE = 10_000
+# Events per page, and so per view transaction, in a catch-up. The views' indexes of random ids
+# are written all over: each commit writes every index page it touched to the WAL, so five times
+# fewer commits write about half the WAL per event (SQLite commits: 6.5 → 3.2 µs per event).
+# The write lock is held while a page is applied (~0.5 s at this size), not while it is read.
+DEFAULT_PAGE_SIZE = 50_000
 GC_PAUSE_PAGE_SIZE = 1_000  # pages this large (catch-ups, rebuilds) pause the collector
 UUID_CACHE_SIZE = 100_000
 UNKNOWN_SAFETY = SafeUUID.unknown  # an enum member: looked up once, not per UUID
 
 Row = tuple[int, Any, int, str, bytes]  # position, originator id, version, topic, state
+Events = list[tuple[int, Any]]  # a view's part of a page: (position, decoded event)
 
 
 _gc_lock = threading.Lock()
@@ -304,8 +309,7 @@ class DecodedPage:
     start: int
     last: int
     count: int  # events read, decoded or not
-    events: list[tuple[int, str, Any]]  # (position, event name, event)
-    views: frozenset[str]  # the views whose events were decoded (those behind when read)
+    events: dict[str, Events]  # each view's (position, event), for the views behind when read
 
 
 class ProjectionRunner:
@@ -378,25 +382,41 @@ class ProjectionRunner:
         last = rows[-1][0]
         behind = [view for view in self.views if positions.get(view.name, 0) < last]
         wanted: set[str] = set().union(*(view.topics for view in behind))
-        names = frozenset(view.name for view in behind)
-        return DecodedPage(start, last, len(rows), self.decode(rows, wanted), names)
+        events = self.split(self.decode(rows, wanted), behind)
+        return DecodedPage(start, last, len(rows), events)
 
-    def decode(self, rows: Sequence[Row], wanted: set[str]) -> list[tuple[int, str, Any]]:
+    def decode(self, rows: Sequence[Row], wanted: Collection[str]) -> list[tuple[int, str, Any]]:
         """(position, event name, event) of the rows whose event some view reads."""
         decoder = self.decoder
+        names = decoder.names  # stored topic → event name, filled by ``event_class``
         event_class = decoder.event_class
         decode = decoder.decode
         uuid = decoder.uuid if self.reader.hex_ids else None
         page: list[tuple[int, str, Any]] = []
-        known = len(decoder.names)
+        known = len(names)
         for position, originator_id, version, topic, state in rows:
-            name = event_class(topic)[1]
+            name = names.get(topic) or event_class(topic)[1]
             if name in wanted:
                 key = uuid(originator_id) if uuid is not None else originator_id
                 page.append((position, name, decode(key, version, topic, state)))
-        if len(decoder.names) != known:  # new topics met: which ones no view reads at all
-            self.unread = tuple(sorted(t for t, n in decoder.names.items() if n not in self.topics))
+        if len(names) != known:  # new topics met: which ones no view reads at all
+            self.unread = tuple(sorted(t for t, n in names.items() if n not in self.topics))
         return page
+
+    @staticmethod
+    def split(events: list[tuple[int, str, Any]], views: Sequence[View]) -> dict[str, Events]:
+        """Each view's own events of a decoded page, in one pass over the page (rather than one
+        pass per view)."""
+        pages: dict[str, Events] = {view.name: [] for view in views}
+        readers: dict[str, list[Events]] = {}  # event name → the pages of the views reading it
+        for view in views:
+            for name in view.topics:
+                readers.setdefault(name, []).append(pages[view.name])
+        for position, name, event in events:
+            item = (position, event)
+            for target in readers[name]:
+                target.append(item)
+        return pages
 
     def apply(self, page: DecodedPage) -> None:
         """Apply a page to each view that needs it, with the views' new positions, in one
@@ -408,10 +428,11 @@ class ProjectionRunner:
                 # A view already past the page, set back (a rebuild) since the page was read,
                 # or whose events were not decoded (it was not behind then), is left alone:
                 # the next page starts from its position.
-                if seen >= page.last or seen < page.start or view.name not in page.views:
+                todo = page.events.get(view.name)
+                if seen >= page.last or seen < page.start or todo is None:
                     continue
-                topics = view.topics
-                todo = [(p, e) for p, name, e in page.events if p > seen and name in topics]
+                if seen > page.start:  # moved on since the page was read: the rest of it
+                    todo = [(p, e) for p, e in todo if p > seen]
                 if todo:
                     view.apply(self.db, todo)
                 self.db.execute(
