@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,11 +31,11 @@ from ledger.projections.runner import ProjectionRunner
 from ledger.settings import Settings
 
 
-def median_seconds(call: object, reps: int) -> float:
+def median_seconds(call: Callable[[], object], reps: int) -> float:
     times = []
     for _ in range(reps):
         started = time.perf_counter()
-        call()  # type: ignore[operator]
+        call()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
