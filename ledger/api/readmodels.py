@@ -3,6 +3,10 @@
 A phone that just recorded a collection and opens the stock page wants to see it: a write sent
 with ``Ledger-Wait-For-Views: true`` answers only once every view has applied it (or after 5 s),
 and says which position the views reached in ``Ledger-Views-Position``.
+
+Every report (stock, indicators, statements, metabolism, exports) says in ``Ledger-Chain-Head``
+the head digest of the hash chain over the event log when it was read, so a figure kept from
+it can later be checked against the log.
 """
 
 from __future__ import annotations
@@ -14,10 +18,15 @@ from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ledger.api.routers._respond import POSITION_HEADER
+from ledger.audit.chain import chain_head
 from ledger.projections.service import Views
 
 WAIT_HEADER = "Ledger-Wait-For-Views"
 VIEWS_POSITION_HEADER = "Ledger-Views-Position"
+CHAIN_HEAD_HEADER = "Ledger-Chain-Head"
+REPORTS = tuple(
+    "/api/v1/" + path for path in ("stock", "indicators/", "reports/", "metabolism", "export/")
+)
 
 
 def install_views(app: FastAPI) -> None:
@@ -35,6 +44,19 @@ def install_views(app: FastAPI) -> None:
             views: Views = app.state.views
             await run_in_threadpool(views.wait_for, int(position))
             response.headers[VIEWS_POSITION_HEADER] = str(views.position())
+        return response
+
+    @app.middleware("http")
+    async def chain_head_on_reports(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        path, ok = request.url.path, request.method == "GET" and response.status_code == 200
+        if ok and path.startswith(REPORTS):
+            views: Views = app.state.views
+            head = await run_in_threadpool(lambda: chain_head(views.db))
+            if head is not None:
+                response.headers[CHAIN_HEAD_HEADER] = head
         return response
 
 

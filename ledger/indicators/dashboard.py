@@ -91,6 +91,7 @@ dans le territoire + pertes).</p>
 {metabolism_table(data.accounts)}</section>
 </main>
 <footer class="wrap">Données des vues à la position {data.position} du journal ·
+tête de la chaîne d’empreintes <code>{data.chain_head or "pas encore calculée"}</code> ·
 <a href="/api/v1/metabolism?{range_query(data.period)}">métabolisme (JSON)</a> ·
 <a href="/api/v1/metabolism/sankey.svg?{range_query(data.period)}">diagramme (SVG)</a> ·
 <a href="/audit/report">audit des relevés Refashion</a>

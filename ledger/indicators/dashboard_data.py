@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.audit.chain import chain_head
 from ledger.indicators.accounts import FiliereAccount
 from ledger.indicators.circularity import Scope, Sorting, sorting_masses
 from ledger.indicators.jobs import Hours, work_hours
@@ -50,6 +51,7 @@ class DashboardData:
     sites: list[SiteStock]
     monthly_collection: dict[str, dict[str, int]]  # month → filière → grams
     position: int
+    chain_head: str | None  # the hash chain's head digest when the figures were read
 
     @property
     def inside_stock_g(self) -> int:
@@ -67,6 +69,7 @@ def dashboard_data(db: ViewDatabase, period: Period) -> DashboardData:
             sites=site_stock(db),
             monthly_collection=monthly_collection(db, period),
             position=views_position(db, "registry", "batches", "work"),
+            chain_head=chain_head(db),
         )
 
 

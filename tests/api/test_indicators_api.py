@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from typing import Any
 from xml.etree import ElementTree
 
@@ -260,3 +261,34 @@ def test_a_batch_as_occurred_by_a_time_over_http(api: Api) -> None:
     assert api.get("auditor", f"/batches/{bag}", **both).status_code == 422
     too_early = api.get("auditor", f"/batches/{bag}", occurred_by="2026-08-01T00:00:00Z")
     assert too_early.status_code == 404
+
+
+def test_every_report_carries_the_chain_head(sorted_in_august: Api) -> None:
+    api = sorted_in_august
+    ledger = api.client.app.state.ledger  # type: ignore[attr-defined]
+    head = ledger.event_log.max_position()
+    deadline = time.monotonic() + 10
+    verified = api.get("auditor", "/audit/verify").json()
+    while verified["checked"] < head and time.monotonic() < deadline:  # the chain keeper's turn
+        time.sleep(0.05)
+        verified = api.get("auditor", "/audit/verify").json()
+    assert verified["ok"]
+    assert verified["checked"] == head
+    workshop, august = api.ids["workshop"], {"from": "2026-08-01", "to": "2026-08-31"}
+    reports = [
+        ("/stock", {}),
+        ("/indicators/circularity", august),
+        ("/indicators/jobs", {"organisation_id": workshop, **august}),
+        ("/reports/refashion", {"organisation_id": workshop, "period": "2026-Q3"}),
+        ("/metabolism", august),
+        ("/metabolism/sankey.svg", august),
+        ("/export/register.csv", {"site_id": api.ids["sorting_centre"], **august}),
+        ("/export/epcis", august),
+    ]
+    for path, query in reports:
+        response = api.get("auditor", path, **query)
+        assert response.status_code == 200, path
+        assert response.headers["Ledger-Chain-Head"] == verified["head"], path
+    epcis = api.get("auditor", "/export/epcis", **august).json()
+    assert epcis["fl:chainHead"] == verified["head"]
+    assert "Ledger-Chain-Head" not in api.get("auditor", "/territory").headers

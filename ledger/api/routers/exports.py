@@ -12,6 +12,7 @@ from ledger.api.deps import ActorDep, LedgerDep
 from ledger.api.errors import ERROR_RESPONSES
 from ledger.api.readmodels import VIEWS_POSITION_HEADER
 from ledger.audit import epcis, register_csv
+from ledger.audit.chain import chain_head
 from ledger.audit.register import site_register
 from ledger.indicators.periods import parse_dates
 from ledger.projections.service import Views
@@ -36,10 +37,14 @@ def document(media_type: str, description: str) -> dict[int | str, dict[str, Any
     response_class=JSONResponse,
     responses=document(epcis.MEDIA_TYPE, "An EPCIS 2.0 EPCISDocument (JSON-LD)."),
 )
-def export_epcis(ledger: LedgerDep, _: ActorDep, from_: FromQuery, to: ToQuery) -> JSONResponse:
+def export_epcis(
+    request: Request, ledger: LedgerDep, _: ActorDep, from_: FromQuery, to: ToQuery
+) -> JSONResponse:
     """The period's batch and transformation events as an EPCIS 2.0 document (JSON-LD)."""
     period = parse_dates(from_, to)
-    return JSONResponse(epcis.epcis_document(ledger, period), media_type=epcis.MEDIA_TYPE)
+    document = epcis.epcis_document(ledger, period)
+    document["fl:chainHead"] = chain_head(request.app.state.views.db)
+    return JSONResponse(document, media_type=epcis.MEDIA_TYPE)
 
 
 @router.get(
