@@ -13,6 +13,7 @@ it, before the statement's period).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,6 +26,7 @@ from ledger.indicators.views import ROUTES, Filters
 from ledger.projections.db import ViewDatabase
 
 SCHEME = "refashion"
+Support = Callable[[dict[str, int], int], dict[str, int]]  # outputs in grams, year → cents
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def changes_since_declared(
     db: ViewDatabase,
     organisation_id: str,
     period: Period,
-    support: Any,
+    support: Support,
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """This period's own declaration, and the changes to earlier declared periods to list.
 
@@ -112,7 +114,7 @@ def period_change(
     declared: Declared,
     window: Period,
     positions: tuple[int | None, int | None],
-    support: Any,
+    support: Support,
 ) -> dict[str, Any] | None:
     """What the facts recorded in ``positions`` change in a declared period, or None."""
     delta = sorting_masses(db, Scope(organisation_id), window, positions)

@@ -53,10 +53,13 @@ class Period:
         return self.start.year if self.start.year == self.end.year else None
 
 
-def horizon(as_of: datetime) -> datetime:
-    """A recording horizon: a time with its zone (a bare wall-clock time is ambiguous)."""
+def horizon(as_of: datetime, name: str = "as_of") -> datetime:
+    """A time asked for in a query, with its zone (a bare wall-clock time is ambiguous)."""
     if as_of.tzinfo is None:
-        raise InvalidTime("as_of must carry a timezone.", as_of=as_of.isoformat())
+        raise InvalidTime(
+            f"{name} must carry a timezone, e.g. 2026-10-05T14:30:00+02:00.",
+            **{name: as_of.isoformat()},
+        )
     return as_of
 
 

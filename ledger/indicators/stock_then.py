@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ledger.indicators.numbers import kg
+from ledger.indicators.stock import stock_row
 from ledger.indicators.views import views_position
 from ledger.projections.base import utc_text
 from ledger.projections.db import ViewDatabase
@@ -99,20 +99,11 @@ def stock_as_recorded(
         groups[key][1] += 1
     wanted = {"site": site_id, "holder": organisation_id, "filiere": filiere, "material": material}
     data = [
-        {
-            "site_id": site,
-            "material": found,
-            "mass_kg": kg(mass_g),
-            "batches": count,
-            "state": state,
-            "holder_id": holder,
-            "filiere": its_filiere,
-            "destination_site_id": destination,
-        }
-        for (site, found, state, holder, its_filiere, destination), (mass_g, count) in sorted(
+        stock_row((*key, mass_g, count))
+        for key, (mass_g, count) in sorted(
             groups.items(), key=lambda item: tuple(str(part or "") for part in item[0])
         )
-        if matches((site, holder, its_filiere, found), wanted)
+        if matches((key[0], key[3], key[4], key[1]), wanted)  # site, holder, filière, material
     ]
     return {"data": data, "count": len(data), "position": position, "as_of": as_of}
 

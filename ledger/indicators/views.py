@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.indicators.periods import Period
 from ledger.projections.db import ViewDatabase
 
 ROUTES = ("reuse", "recycling", "csr", "energy", "disposal")
@@ -26,7 +27,7 @@ FLOW_DAYS = """(SELECT occurred_date, kind, NULLIF(filiere, '') AS filiere,
   FROM view_flow_days)"""
 
 
-def flows_of(period: Any, positions: tuple[int | None, int | None] = (None, None)) -> str:
+def flows_of(period: Period, positions: tuple[int | None, int | None] = (None, None)) -> str:
     """The table of flow facts to read for a period: the per-day sums when they can do."""
     if period.horizon is None and positions == (None, None):
         return FLOW_DAYS
@@ -57,7 +58,7 @@ class Filters:
         self.params.extend(params)
         return self
 
-    def recorded(self, period: Any, column: str = "recorded_at") -> Filters:
+    def recorded(self, period: Period, column: str = "recorded_at") -> Filters:
         """Only the facts recorded by the period's horizon, when it has one."""
         if period.horizon is not None:
             self.add(f"{column} <= ?", period.horizon)

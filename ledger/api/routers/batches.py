@@ -37,7 +37,8 @@ from ledger.commands import (
     Valorise,
     Weigh,
 )
-from ledger.domain.errors import InvalidInput, InvalidTime
+from ledger.domain.errors import InvalidInput
+from ledger.indicators.periods import horizon
 
 router = APIRouter(tags=["batches"], responses=ERROR_RESPONSES)
 
@@ -73,13 +74,11 @@ def get_batch(
 ) -> dict[str, Any]:
     """A batch's state now, at a version, as the ledger had recorded it at a time (``as_of``),
     or as things had happened in the field by a time (``occurred_by``)."""
-    for name, moment in (("as_of", as_of), ("occurred_by", occurred_by)):
-        if moment is not None and moment.tzinfo is None:
-            raise InvalidTime(f"{name} must carry a timezone.")
     if occurred_by is not None:
         if as_of is not None or version is not None:
             raise InvalidInput("Give occurred_by alone, or as_of and version.")
-        return ledger.batch_as_occurred(batch_id, occurred_by)
+        return ledger.batch_as_occurred(batch_id, horizon(occurred_by, "occurred_by"))
+    as_of = None if as_of is None else horizon(as_of)
     return ledger.batch(batch_id, version=version, as_of=as_of)
 
 

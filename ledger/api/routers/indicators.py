@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from ledger.api.deps import ActorDep, LedgerDep
@@ -47,6 +47,19 @@ AsOfQuery = Annotated[
 PeriodQuery = Annotated[
     str | None, Query(max_length=16, description="Instead of from/to: 2026, 2026-Q3 or 2026-09")
 ]
+
+
+def chosen_period(
+    from_: FromQuery = None,
+    to: ToQuery = None,
+    period: PeriodQuery = None,
+    as_of: AsOfQuery = None,
+) -> Period:
+    """The figures' period (``period``, or ``from`` and ``to``) and recording horizon."""
+    return resolve_period(period, from_, to).recorded_by(as_of)
+
+
+ChosenPeriod = Annotated[Period, Depends(chosen_period)]
 SVG: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/svg+xml": {}}, "description": "An SVG image."}
 }
@@ -86,17 +99,13 @@ def get_stock(
 def get_circularity(
     request: Request,
     _: ActorDep,
+    chosen: ChosenPeriod,
     organisation_id: OrganisationQuery = None,
     site_id: SiteQuery = None,
     filiere: FiliereQuery = None,
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    period: PeriodQuery = None,
-    as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """Sorted input, outputs by the route declared at sorting, loss, shares and rates."""
     scope = Scope(organisation_id, site_id, filiere)
-    chosen = resolve_period(period, from_, to).recorded_by(as_of)
     return circularity(view_db(request), scope, chosen)
 
 
@@ -104,14 +113,10 @@ def get_circularity(
 def get_jobs(
     request: Request,
     _: ActorDep,
+    chosen: ChosenPeriod,
     organisation_id: OrganisationQuery = None,
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    period: PeriodQuery = None,
-    as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """Hours by contract and activity, insertion share of sorting hours, FTE, hours per tonne."""
-    chosen = resolve_period(period, from_, to).recorded_by(as_of)
     return jobs(view_db(request), organisation_id, chosen)
 
 
@@ -153,14 +158,10 @@ def get_refashion_statement(
 def get_metabolism(
     request: Request,
     _: ActorDep,
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    period: PeriodQuery = None,
+    chosen: ChosenPeriod,
     filiere: FiliereQuery = None,
-    as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """Per filière: collection, imports, exports, valorised inside, losses, energy, stock change."""
-    chosen = resolve_period(period, from_, to).recorded_by(as_of)
     return metabolism(view_db(request), chosen, filiere)
 
 
@@ -168,14 +169,10 @@ def get_metabolism(
 def get_sankey(
     request: Request,
     _: ActorDep,
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    period: PeriodQuery = None,
+    chosen: ChosenPeriod,
     filiere: FiliereQuery = None,
-    as_of: AsOfQuery = None,
 ) -> Response:
     """The period's flows as a Sankey diagram: sources, filières, routes inside and outside."""
-    chosen: Period = resolve_period(period, from_, to).recorded_by(as_of)
     svg = sankey_svg(view_db(request), chosen, filiere)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
