@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from eventsourcing.persistence import StoredEvent
 
 from bench.workload import workload
-from ledger.application import Ledger
+from ledger.application.ledger import Ledger
 from ledger.audit.chain import HashChain
-from ledger.database import drop_schema, prepare_database
-from ledger.importer import Importer
+from ledger.cli.importer import Importer
 from ledger.settings import Settings
+from ledger.storage.database import drop_schema, prepare_database
 
 EVENTS_PER_ROUND = 220  # about, for 30 containers
 

@@ -15,7 +15,8 @@ run and interleaved with it, so that a noisy machine slows both alike:
 * HTTP: ``POST /api/v1/batches`` through FastAPI's in-process ``TestClient``.
 
 Each case runs with the library's stock application recorders and with those ``Settings``
-configures (``ledger.recorders`` on PostgreSQL; on SQLite they are the same, so it runs once).
+configures (``ledger.storage.recorders`` on PostgreSQL; on SQLite they are the same, so it runs
+once).
 The two take turns chunk by chunk and command by command, each on its own fresh SQLite file or
 PostgreSQL schema. The results go to the "Ingestion" section of ``bench/RESULTS.md`` (between
 markers; the rest of the file is left alone).
@@ -55,8 +56,7 @@ from fastapi.testclient import TestClient
 
 from bench.workload import workload
 from ledger.api import create_app
-from ledger.application import Ledger
-from ledger.commands import (
+from ledger.application.commands import (
     Actor,
     Collect,
     Idempotency,
@@ -64,10 +64,11 @@ from ledger.commands import (
     RegisterOrganisation,
     RegisterSite,
 )
-from ledger.database import drop_schema, postgres_conninfo, prepare_database
+from ledger.application.ledger import Ledger
+from ledger.cli.importer import Importer
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID
-from ledger.importer import Importer
 from ledger.settings import Settings
+from ledger.storage.database import drop_schema, postgres_conninfo, prepare_database
 
 POSTGRES_URL = os.environ.get("LEDGER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1/test")
 ADMIN_TOKEN = "bench-admin-token"
@@ -481,7 +482,8 @@ def report(
         f"{os.getloadavg()[0]:.1f} after.",
         "",
         f"Medians of {args.reps} repetitions. *stock*: the library's application recorders; "
-        "*ledger*: what `Settings` configures (`ledger.recorders` on PostgreSQL; on SQLite the "
+        "*ledger*: what `Settings` configures (`ledger.storage.recorders` on PostgreSQL; on "
+        "SQLite the "
         "stock recorder, so it runs once). Raw = a plain `Application` saving the same number "
         "of events per transaction, measured interleaved with the ledger in the same run.",
         "",

@@ -38,8 +38,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import labels
-from ledger.application import Ledger
-from ledger.commands import (
+from ledger.application.commands import (
     Actor,
     Collect,
     Dispatch,
@@ -49,11 +48,12 @@ from ledger.commands import (
     RegisterSite,
     Weigh,
 )
-from ledger.database import prepare_database
+from ledger.application.handlers.allocation import AllocateLabels
+from ledger.application.handlers.registry import token_hash
+from ledger.application.ledger import Ledger
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID
-from ledger.handlers.allocation import AllocateLabels
-from ledger.handlers.registry import token_hash
 from ledger.settings import Settings
+from ledger.storage.database import prepare_database
 from ledger.web.session import COOKIE, seal
 
 ADMIN = Actor(SYSTEM_ORGANISATION_ID, "admin", "bench")

@@ -9,7 +9,8 @@ machine slows both backends alike):
 * **catch-up**: ``ProjectionRunner(ledger).catch_up()`` of all views (registry, batches with
   flows and lineage, work) from an empty view set over a log of ~1 million events: the
   ``bench/workload.py`` mix (collections, dispatches, receipts, sortings, valorisations) plus work
-  logs, imported with ``ledger.importer.Importer`` (so ~40 % of the events are idempotency records
+  logs, imported with ``ledger.cli.importer.Importer`` (so ~40 % of the events are idempotency
+records
   that no view reads: they are read and skipped, never decoded). Events/s = events of the log /
   seconds from the first page to the last commit.
 * **stock runner**: the library's one-event-per-transaction design on the first ``--sample``
@@ -75,11 +76,10 @@ from psycopg import sql
 from psycopg.rows import tuple_row
 
 from bench.workload import uid, workload
-from ledger.application import Ledger
-from ledger.commands import Actor, Collect, Dispatch, Receive
-from ledger.database import drop_schema, postgres_conninfo, prepare_database
+from ledger.application.commands import Actor, Collect, Dispatch, Receive
+from ledger.application.ledger import Ledger
+from ledger.cli.importer import Importer
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID
-from ledger.importer import Importer
 from ledger.indicators.circularity import Scope, circularity
 from ledger.indicators.dashboard_data import dashboard_data
 from ledger.indicators.jobs import jobs
@@ -96,6 +96,7 @@ from ledger.projections.runner import (
     all_views,
 )
 from ledger.settings import Settings
+from ledger.storage.database import drop_schema, postgres_conninfo, prepare_database
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("LEDGER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1/test")

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.projections import cached_log
-from ledger.application import Ledger
+from ledger.application.ledger import Ledger
 from ledger.indicators import stock
 from ledger.indicators.stock_then import stock_as_recorded
 from ledger.projections.db import ViewDatabase

@@ -56,8 +56,9 @@ class Settings:
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads, built explicitly from these settings.
 
-        On PostgreSQL the application recorder is ``ledger.recorders``' subclass of the library's,
-        which inserts a transaction's events several times faster (bench/RESULTS.md, "Ingestion").
+        On PostgreSQL the application recorder is ``ledger.storage.recorders``' subclass of the
+        library's, which inserts a transaction's events several times faster (bench/RESULTS.md,
+        "Ingestion").
         """
         if self.backend == "sqlite":
             return {
@@ -68,7 +69,9 @@ class Settings:
         url = urlparse(self.database_url)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "ledger.recorders:FastPostgresApplicationRecorder",
+            "APPLICATION_RECORDER_TOPIC": (
+                "ledger.storage.recorders:FastPostgresApplicationRecorder"
+            ),
             "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
             "POSTGRES_HOST": url.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(url.port or 5432),

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from ledger.application import Ledger
-from ledger.database import drop_schema, prepare_database
+from ledger.application.ledger import Ledger
 from ledger.settings import Settings
+from ledger.storage.database import drop_schema, prepare_database
 
 POSTGRES_URL = os.environ.get(
     "LEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

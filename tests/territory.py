@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from ledger.application import Ledger
-from ledger.commands import (
+from ledger.application.commands import (
     Actor,
     Collect,
     DefineTerritory,
     RegisterOrganisation,
     RegisterSite,
 )
+from ledger.application.ledger import Ledger
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID
 
 ADMIN = Actor(SYSTEM_ORGANISATION_ID, "admin", "test-admin")

@@ -25,9 +25,9 @@ from ledger.api.routers import (
     transformations,
 )
 from ledger.api.routers.dashboard import install_dashboard
-from ledger.application import Ledger
-from ledger.database import prepare_database
+from ledger.application.ledger import Ledger
 from ledger.settings import Settings
+from ledger.storage.database import prepare_database
 from ledger.web.install import install_web
 
 API_PREFIX = "/api/v1"

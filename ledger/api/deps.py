@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ledger.application import Ledger
-from ledger.commands import Actor, Idempotency
+from ledger.application.commands import Actor, Idempotency
+from ledger.application.ledger import Ledger
 from ledger.domain.errors import InvalidInput, RoleNotAllowed, Unauthenticated
 from ledger.web.session import session_actor
 

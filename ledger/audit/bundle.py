@@ -17,15 +17,15 @@ from importlib import resources
 from typing import Any
 from uuid import UUID
 
+from ledger.application.core import LedgerCore
+from ledger.application.queries import recorded_at
+from ledger.application.representations import event_payload, iso
 from ledger.audit.chain import CHECKPOINT_EVERY, GENESIS, HashChain
-from ledger.core import LedgerCore
 from ledger.indicators.periods import parse_period
 from ledger.indicators.refashion import rates_for, refashion_statement
 from ledger.indicators.statement_csv import statement_csv
 from ledger.indicators.statement_pdf import statement_pdf
 from ledger.projections.db import ViewDatabase
-from ledger.queries import recorded_at
-from ledger.representations import event_payload, iso
 
 README = """Evidence bundle of the filière ledger
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from ledger.core import LedgerCore
+from ledger.application.core import LedgerCore
 from ledger.projections.db import ViewDatabase
 
 GENESIS = bytes(32)

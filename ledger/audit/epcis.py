@@ -37,15 +37,15 @@ from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
+from ledger.application.core import UnitOfWork
+from ledger.application.queries import Queries
 from ledger.audit.epcis_builder import FactBuilder
 from ledger.audit.epcis_facts import Correction, Fact
 from ledger.audit.epcis_ids import EXTENSION_PREFIX, Identifiers
 from ledger.audit.epcis_masterdata import master_data
 from ledger.audit.epcis_render import PARIS, render, utc_text
-from ledger.core import UnitOfWork
 from ledger.domain.batch import Batch
 from ledger.indicators.periods import Period
-from ledger.queries import Queries
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld"
 MEDIA_TYPE = "application/ld+json"

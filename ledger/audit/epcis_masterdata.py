@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
+from ledger.application.queries import Queries
 from ledger.audit.epcis_facts import Fact
 from ledger.audit.epcis_ids import Identifiers
-from ledger.queries import Queries
 
 LOCATION_VOCABULARY = "urn:epcglobal:epcis:vtype:BusinessLocation"
 CLASS_VOCABULARY = "urn:epcglobal:epcis:vtype:EPCClass"

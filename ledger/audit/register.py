@@ -33,11 +33,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from ledger.application.core import UnitOfWork
+from ledger.application.queries import Queries
 from ledger.audit.register_walk import RegisterRow, RegisterWalk
-from ledger.core import UnitOfWork
 from ledger.indicators.periods import Period
 from ledger.projections.db import ViewDatabase
-from ledger.queries import Queries
 
 __all__ = ["RegisterRow", "site_register"]
 

@@ -31,8 +31,8 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from ledger.application.queries import Queries
 from ledger.audit.register import RegisterRow
-from ledger.queries import Queries
 
 PARIS = ZoneInfo("Europe/Paris")
 MEDIA_TYPE = "text/csv; charset=utf-8"

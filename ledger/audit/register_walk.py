@@ -13,11 +13,11 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from ledger.application.queries import Queries
 from ledger.audit.register_codes import site_operation, valorisation_operation
 from ledger.domain.batch import Batch
 from ledger.domain.registry import Site
 from ledger.indicators.periods import Period
-from ledger.queries import Queries
 
 PARIS = ZoneInfo("Europe/Paris")
 INCOMING, OUTGOING = "incoming", "outgoing"

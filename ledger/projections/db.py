@@ -14,8 +14,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from ledger.database import postgres_conninfo
 from ledger.settings import Settings
+from ledger.storage.database import postgres_conninfo
 
 # Below this many rows a PostgreSQL bulk write is a pipelined ``executemany``; above it, the rows
 # go through ``COPY`` (text format, dumped in C), which is several times cheaper per row.

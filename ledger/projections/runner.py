@@ -38,7 +38,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import resolve_topic
 
-from ledger.core import LedgerCore
+from ledger.application.core import LedgerCore
 from ledger.projections.base import View
 from ledger.projections.batches import BatchesView
 from ledger.projections.db import ViewDatabase

@@ -6,8 +6,8 @@ import threading
 import time
 from typing import Any
 
+from ledger.application.core import LedgerCore
 from ledger.audit.chain import HashChain
-from ledger.core import LedgerCore
 from ledger.projections.db import ViewDatabase
 from ledger.projections.runner import EmbeddedProjections, ProjectionRunner
 

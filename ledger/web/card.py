@@ -10,13 +10,13 @@ from typing import Any
 from uuid import UUID
 
 import labels
-from ledger.application import Ledger
-from ledger.commands import Actor
-from ledger.core import UnitOfWork
+from ledger.application.commands import Actor
+from ledger.application.core import UnitOfWork
+from ledger.application.handlers.labels import normalise_label_code
+from ledger.application.ledger import Ledger
+from ledger.application.queries import recorded_at
+from ledger.application.representations import event_payload, iso
 from ledger.domain.errors import InvalidLabelCode, LabelNotFound
-from ledger.handlers.labels import normalise_label_code
-from ledger.queries import recorded_at
-from ledger.representations import event_payload, iso
 
 LAST_EVENTS = 5
 

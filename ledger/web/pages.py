@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from ledger.api.deps import ActorDep, LedgerDep
 from ledger.api.errors import ERROR_RESPONSES
-from ledger.application import Ledger
+from ledger.application.ledger import Ledger
 from ledger.web.card import label_card
 from ledger.web.session import close_session, open_session, session_actor
 from ledger.web.shell import PAGES, STATIC, assets_version, render_shell

@@ -16,11 +16,11 @@ import time
 
 from fastapi import Request, Response
 
-from ledger.application import Ledger
-from ledger.commands import Actor
-from ledger.core import UnitOfWork
+from ledger.application.commands import Actor
+from ledger.application.core import UnitOfWork
+from ledger.application.handlers.registry import token_hash
+from ledger.application.ledger import Ledger
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID, Token
-from ledger.handlers.registry import token_hash
 
 COOKIE = "ledger_session"
 CLIENT_HEADER = "X-Ledger-Client"

@@ -18,7 +18,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import labels
-from ledger.cli import app as cli
+from ledger.cli.main import app as cli
 from ledger.settings import Settings
 from ledger.web.session import COOKIE, seal, unseal
 from tests.api.conftest import Api

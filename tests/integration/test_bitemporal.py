@@ -9,8 +9,8 @@ from uuid import UUID
 
 import pytest
 
-from ledger.application import Ledger
-from ledger.commands import Collect, Correct, Dispatch, Receive
+from ledger.application.commands import Collect, Correct, Dispatch, Receive
+from ledger.application.ledger import Ledger
 from ledger.domain.errors import BatchNotFound
 from tests.territory import build_territory
 

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bench.workload import registry, uid
-from ledger.application import Ledger
-from ledger.cli import app
+from ledger.application.ledger import Ledger
+from ledger.cli.main import app
 from ledger.settings import Settings
 from tests.codes import CODES
 

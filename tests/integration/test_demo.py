@@ -11,12 +11,12 @@ from uuid import UUID
 
 import pytest
 
-from ledger.application import Ledger
-from ledger.core import PARIS
-from ledger.database import prepare_database
-from ledger.demo import DemoAlreadyLoaded, demo_is_loaded, load_demo
+from ledger.application.core import PARIS
+from ledger.application.ledger import Ledger
+from ledger.demo.loader import DemoAlreadyLoaded, demo_is_loaded, load_demo
 from ledger.domain.errors import InvalidTime
 from ledger.settings import Settings
+from ledger.storage.database import prepare_database
 
 END = date(2026, 9, 30)
 HELD_STATES = {"Collected": "held", "Produced": "held", "Received": "held"}

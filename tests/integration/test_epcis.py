@@ -25,10 +25,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from jsonschema import Draft7Validator, FormatChecker
 
-from ledger.application import Ledger
-from ledger.audit.epcis import epcis_document
-from ledger.audit.epcis_hash import event_id
-from ledger.commands import (
+from ledger.application.commands import (
     Actor,
     Collect,
     Correct,
@@ -42,6 +39,9 @@ from ledger.commands import (
     Valorise,
     Weigh,
 )
+from ledger.application.ledger import Ledger
+from ledger.audit.epcis import epcis_document
+from ledger.audit.epcis_hash import event_id
 from ledger.indicators.periods import parse_dates
 from tests.codes import CODES
 from tests.territory import GONFREVILLE, Territory, build_territory, register, site

@@ -16,9 +16,7 @@ from uuid import UUID
 
 import pytest
 
-from ledger.application import Ledger
-from ledger.audit.bundle import build_bundle
-from ledger.commands import (
+from ledger.application.commands import (
     Correct,
     Dispatch,
     LogWork,
@@ -27,6 +25,8 @@ from ledger.commands import (
     TransformInput,
     TransformOutput,
 )
+from ledger.application.ledger import Ledger
+from ledger.audit.bundle import build_bundle
 from ledger.projections.runner import ProjectionRunner
 from tests.territory import Territory, build_territory, collect, hours_ago
 

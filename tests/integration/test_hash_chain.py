@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ledger.application import Ledger
+from ledger.application.ledger import Ledger
 from ledger.audit.chain import HashChain
 from ledger.projections.db import ViewDatabase
 from tests.territory import build_territory, collect
@@ -121,7 +121,7 @@ def test_the_api_and_the_cli_report_a_rewritten_event(
     from typer.testing import CliRunner
 
     from ledger.api import create_app
-    from ledger.cli import app as cli
+    from ledger.cli.main import app as cli
 
     ledger, _ = chained
     monkeypatch.setenv("LEDGER_DATABASE_URL", ledger.settings.database_url)

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ledger.application import Ledger
-from ledger.commands import (
+from ledger.application.commands import (
     Actor,
     Collect,
     Correct,
@@ -32,7 +31,8 @@ from ledger.commands import (
     Valorise,
     Weigh,
 )
-from ledger.demo import load_demo
+from ledger.application.ledger import Ledger
+from ledger.demo.loader import load_demo
 from ledger.domain.errors import InvalidPeriod, InvalidTime, UnknownOrganisation
 from ledger.indicators import (
     circularity,

@@ -12,8 +12,8 @@ from contextlib import closing
 from pathlib import Path
 
 from bench.workload import workload
-from ledger.application import Ledger
-from ledger.importer import Importer
+from ledger.application.ledger import Ledger
+from ledger.cli.importer import Importer
 from ledger.projections.runner import ProjectionRunner
 from ledger.settings import Settings
 from tests.integration.test_projections import snapshot
@@ -27,7 +27,7 @@ def project_process(settings: Settings) -> subprocess.Popen[bytes]:
         "LEDGER_DATABASE_URL": settings.database_url,
         "LEDGER_DATABASE_SCHEMA": settings.database_schema,
     }
-    command = [sys.executable, "-m", "ledger.cli", "project", "--page-size", "250", "--once"]
+    command = [sys.executable, "-m", "ledger.cli.main", "project", "--page-size", "250", "--once"]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

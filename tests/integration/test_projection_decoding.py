@@ -22,8 +22,8 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic
 
 from bench.workload import workload
-from ledger.application import Ledger
-from ledger.importer import Importer
+from ledger.application.ledger import Ledger
+from ledger.cli.importer import Importer
 from ledger.projections.base import utc_text
 from ledger.projections.batches import BatchesView, PageState
 from ledger.projections.runner import EventDecoder, ProjectionRunner

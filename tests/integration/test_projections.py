@@ -18,8 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.application import Ledger
-from ledger.commands import (
+from ledger.application.commands import (
     Collect,
     Correct,
     CorrectWorkLog,
@@ -32,11 +31,12 @@ from ledger.commands import (
     Valorise,
     Weigh,
 )
-from ledger.database import drop_schema, prepare_database
+from ledger.application.ledger import Ledger
 from ledger.domain.errors import LedgerError
 from ledger.indicators import stock as stock_now
 from ledger.indicators.stock_then import stock_as_recorded
 from ledger.projections.runner import ProjectionRunner
+from ledger.storage.database import drop_schema, prepare_database
 from tests.conftest import make_settings
 from tests.territory import Territory, build_territory
 

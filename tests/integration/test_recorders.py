@@ -16,8 +16,8 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from ledger.application import Ledger
-from ledger.recorders import FastPostgresApplicationRecorder
+from ledger.application.ledger import Ledger
+from ledger.storage.recorders import FastPostgresApplicationRecorder
 
 
 class Thing(Aggregate):

@@ -15,11 +15,11 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from ledger.application import Ledger
+from ledger.application.commands import Correct
+from ledger.application.ledger import Ledger
 from ledger.audit.register import site_register
 from ledger.audit.register_codes import site_operation, valorisation_operation
 from ledger.audit.register_csv import COLUMNS, register_csv
-from ledger.commands import Correct
 from ledger.domain.errors import UnknownSite
 from ledger.indicators.periods import parse_dates
 from ledger.projections.db import ViewDatabase

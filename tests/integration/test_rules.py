@@ -10,8 +10,7 @@ from uuid import uuid4
 
 import pytest
 
-from ledger.application import Ledger
-from ledger.commands import (
+from ledger.application.commands import (
     Collect,
     Dispatch,
     Idempotency,
@@ -23,6 +22,7 @@ from ledger.commands import (
     Valorise,
     Weigh,
 )
+from ledger.application.ledger import Ledger
 from ledger.domain import errors
 from tests.codes import CODES
 from tests.territory import Territory, build_territory, collect, hours_ago
@@ -86,7 +86,7 @@ def test_unknown_material_site_and_organisation_are_refused(
     refused(ledger, errors.UnknownMaterial, lambda: ledger.collect(collector, cmd))
     cmd = collection(world, "10", site_id=uuid4())
     refused(ledger, errors.UnknownSite, lambda: ledger.collect(collector, cmd))
-    from ledger.commands import RegisterSite
+    from ledger.application.commands import RegisterSite
     from tests.territory import ADMIN
 
     site = RegisterSite(

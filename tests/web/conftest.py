@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from ledger.handlers.registry import token_hash
+from ledger.application.handlers.registry import token_hash
 from ledger.web.session import COOKIE, seal
 from tests.web.live import LiveServer, Territory, build_territory, free_port, web_settings
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from ledger.commands import Outcome
+from ledger.application.commands import Outcome
 
 POSITION_HEADER = "Ledger-Position"  # where the write landed in the event log
 

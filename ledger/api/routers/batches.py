@@ -25,8 +25,7 @@ from ledger.api.schemas import (
     ValorisationCreate,
     WeighingCreate,
 )
-from ledger.application import Ledger
-from ledger.commands import (
+from ledger.application.commands import (
     Collect,
     Correct,
     Dispatch,
@@ -37,6 +36,7 @@ from ledger.commands import (
     Valorise,
     Weigh,
 )
+from ledger.application.ledger import Ledger
 from ledger.domain.errors import InvalidInput
 from ledger.indicators.periods import horizon
 

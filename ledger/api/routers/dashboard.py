@@ -16,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.staticfiles import StaticFiles
 
 from ledger.api.deps import LedgerDep, bearer, page_reader
-from ledger.application import Ledger
+from ledger.application.ledger import Ledger
 from ledger.domain.errors import Unauthenticated
 from ledger.indicators.dashboard import chosen_period, page
 from ledger.indicators.dashboard_data import dashboard_data

@@ -13,8 +13,8 @@ from ledger.api.deps import ActorDep, IdempotencyDep, LedgerDep, WriterDep
 from ledger.api.errors import ERROR_RESPONSES
 from ledger.api.indicator_schemas import DeclarationRef
 from ledger.api.routers._respond import listing, respond
+from ledger.application.commands import Declare, DeclaredFigures
 from ledger.audit.chain import chain_head
-from ledger.commands import Declare, DeclaredFigures
 from ledger.indicators.declared import declaration_json, declarations
 from ledger.indicators.refashion import statement_and_figures
 from ledger.projections.base import utc_text

@@ -14,11 +14,11 @@ from ledger.api.deps import ActorDep, IdempotencyDep, LedgerDep, WriterDep
 from ledger.api.errors import ERROR_RESPONSES
 from ledger.api.routers._respond import respond
 from ledger.api.schemas import Body
-from ledger.application import Ledger
+from ledger.application.handlers.allocation import AllocateLabels
+from ledger.application.ledger import Ledger
 from ledger.audit.chain import chain_head
 from ledger.domain.allocation import MAX_CODES_PER_BLOCK
 from ledger.domain.errors import InvalidInput
-from ledger.handlers.allocation import AllocateLabels
 from ledger.projections.db import ViewDatabase
 
 router = APIRouter(tags=["labels"], responses=ERROR_RESPONSES)

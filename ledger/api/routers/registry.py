@@ -24,7 +24,7 @@ from ledger.api.schemas import (
     TokenCreate,
     TokenPublic,
 )
-from ledger.commands import (
+from ledger.application.commands import (
     DefineMaterial,
     DefineTerritory,
     IssueToken,

@@ -18,7 +18,7 @@ from ledger.api.schemas import (
     WorkLogCreate,
     WorkLogPublic,
 )
-from ledger.commands import (
+from ledger.application.commands import (
     CorrectWorkLog,
     LogWork,
     Transform,

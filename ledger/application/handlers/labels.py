@@ -10,7 +10,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import labels
-from ledger.core import UnitOfWork
+from ledger.application.core import UnitOfWork
 from ledger.domain.errors import InvalidLabelCode, LabelAlreadyBound
 from ledger.domain.indexes import LabelBinding
 

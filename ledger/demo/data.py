@@ -6,7 +6,7 @@ Havre Seine Métropole) and Roubaix (Nord). Coordinates are approximate town cen
 Organisation and site names are invented: the demo shows the ledger, not real companies.
 
 ``Moves`` keeps the simulated stock and turns each move of a lot into the ledger command that
-records it (a ``Step``); ``ledger.demo`` tells the story and writes the steps.
+records it (a ``Step``); ``ledger.demo.loader`` tells the story and writes the steps.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from ledger.commands import (
+from ledger.application.commands import (
     Collect,
     Dispatch,
     LogWork,

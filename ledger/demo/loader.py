@@ -20,8 +20,7 @@ from decimal import Decimal
 from functools import partial
 from uuid import UUID
 
-from ledger.application import Ledger
-from ledger.commands import (
+from ledger.application.commands import (
     Actor,
     Collect,
     DefineTerritory,
@@ -34,8 +33,9 @@ from ledger.commands import (
     Transform,
     Valorise,
 )
-from ledger.core import PARIS, UnitOfWork
-from ledger.demo_data import (
+from ledger.application.core import PARIS, UnitOfWork
+from ledger.application.ledger import Ledger
+from ledger.demo.data import (
     CHIPPING_LOSS,
     COMMUNES,
     EMPLOYEES,

@@ -8,7 +8,7 @@ import secrets
 from decimal import Decimal
 from uuid import UUID, uuid4
 
-from ledger.commands import (
+from ledger.application.commands import (
     Actor,
     DefineMaterial,
     DefineTerritory,
@@ -19,7 +19,7 @@ from ledger.commands import (
     RegisterOrganisation,
     RegisterSite,
 )
-from ledger.core import LedgerCore, UnitOfWork
+from ledger.application.core import LedgerCore, UnitOfWork
 from ledger.domain.catalogue import Material, MaterialCatalogue
 from ledger.domain.errors import IdAlreadyUsed, InvalidInput, TokenAlreadyIssued
 from ledger.domain.quantities import check_commune

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID, uuid4
 
-from ledger.commands import Actor, Idempotency, Outcome, Ref, Transform
-from ledger.core import LedgerCore, UnitOfWork
+from ledger.application.commands import Actor, Idempotency, Outcome, Ref, Transform
+from ledger.application.core import LedgerCore, UnitOfWork
+from ledger.application.handlers.labels import bind_label, check_label_free, normalise_label_code
 from ledger.domain.batch import Batch
 from ledger.domain.errors import IdAlreadyUsed, InvalidInput, UnknownBatch
 from ledger.domain.quantities import grams_from_kg, moisture_basis_points, non_negative_grams
 from ledger.domain.transformation import Transformation, check_distinct, check_process
-from ledger.handlers.labels import bind_label, check_label_free, normalise_label_code
 
 MAX_BATCHES_PER_TRANSFORMATION = 500
 

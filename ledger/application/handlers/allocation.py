@@ -13,8 +13,9 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import labels
-from ledger.commands import Actor, Idempotency, Outcome, Ref
-from ledger.core import PARIS, LedgerCore, UnitOfWork
+from ledger.application.commands import Actor, Idempotency, Outcome, Ref
+from ledger.application.core import PARIS, LedgerCore, UnitOfWork
+from ledger.application.handlers.labels import normalise_label_code
 from ledger.domain.allocation import (
     AllocatedCode,
     LabelBlock,
@@ -26,7 +27,6 @@ from ledger.domain.batch import Batch
 from ledger.domain.errors import LabelNotFound, OrganisationNotAllowed
 from ledger.domain.indexes import LabelBinding
 from ledger.domain.registry import FIELD_ROLES
-from ledger.handlers.labels import normalise_label_code
 
 FILIERE_NAMES = {"textile": "Textiles usagés", "wood": "Bois énergie", "flax": "Lin"}
 

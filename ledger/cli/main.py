@@ -11,13 +11,13 @@ from uuid import UUID
 
 import typer
 
-from ledger.application import Ledger
-from ledger.cli_labels import labels_app
-from ledger.commands import Actor, IssueToken
-from ledger.database import prepare_database
+from ledger.application.commands import Actor, IssueToken
+from ledger.application.ledger import Ledger
+from ledger.cli.labels import labels_app
 from ledger.domain.errors import LedgerError
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID
 from ledger.settings import Settings
+from ledger.storage.database import prepare_database
 
 app = typer.Typer(help="Filière ledger: traceability of a territory's circular-economy chains.")
 token_app = typer.Typer(help="Access tokens.")
@@ -123,7 +123,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the generated activity")] = 2026,
 ) -> None:
     """Load the demo territory: Caux Vallée de Seine actors and three months of activity."""
-    from ledger.demo import demo_is_loaded, load_demo
+    from ledger.demo.loader import demo_is_loaded, load_demo
 
     ledger = open_ledger()
     if if_empty and (demo_is_loaded(ledger) or not ledger.is_empty()):
@@ -161,7 +161,7 @@ def import_file(
     chunk: Annotated[int, typer.Option(help="Lines per transaction")] = 2000,
 ) -> None:
     """Apply commands from a JSONL file in large transactions; idempotent by client_event_id."""
-    from ledger.importer import Importer
+    from ledger.cli.importer import Importer
 
     ledger = open_ledger()
     results_path = results or file.with_suffix(".results.jsonl")

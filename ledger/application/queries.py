@@ -8,8 +8,19 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ledger.commands import Actor
-from ledger.core import LedgerCore, UnitOfWork
+from ledger.application.commands import Actor
+from ledger.application.core import LedgerCore, UnitOfWork
+from ledger.application.handlers.labels import normalise_label_code
+from ledger.application.handlers.registry import token_hash
+from ledger.application.representations import (
+    batch_json,
+    event_payload,
+    iso,
+    organisation_json,
+    site_json,
+    transformation_json,
+    work_log_json,
+)
 from ledger.domain.batch import Batch
 from ledger.domain.errors import (
     BatchNotFound,
@@ -31,17 +42,6 @@ from ledger.domain.registry import (
 )
 from ledger.domain.transformation import Transformation
 from ledger.domain.worklog import WorkLog
-from ledger.handlers.labels import normalise_label_code
-from ledger.handlers.registry import token_hash
-from ledger.representations import (
-    batch_json,
-    event_payload,
-    iso,
-    organisation_json,
-    site_json,
-    transformation_json,
-    work_log_json,
-)
 
 
 def recorded_at(event: Any) -> datetime:

@@ -10,13 +10,13 @@ import typer
 
 import labels
 from ledger.api.routers.labels import sheet_footer
-from ledger.application import Ledger
-from ledger.commands import Actor
-from ledger.database import prepare_database
+from ledger.application.commands import Actor
+from ledger.application.handlers.allocation import AllocateLabels
+from ledger.application.ledger import Ledger
 from ledger.domain.errors import LedgerError
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID
-from ledger.handlers.allocation import AllocateLabels
 from ledger.settings import Settings
+from ledger.storage.database import prepare_database
 
 labels_app = typer.Typer(help="Label codes: allocate blocks for pre-printing, print sheets.")
 CLI_ADMIN = Actor(SYSTEM_ORGANISATION_ID, "admin", "cli")

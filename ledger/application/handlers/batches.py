@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from ledger.commands import (
+from ledger.application.commands import (
     Actor,
     Collect,
     Correct,
@@ -17,7 +17,8 @@ from ledger.commands import (
     Valorise,
     Weigh,
 )
-from ledger.core import LedgerCore, UnitOfWork
+from ledger.application.core import LedgerCore, UnitOfWork
+from ledger.application.handlers.labels import bind_label, check_label_free, normalise_label_code
 from ledger.domain.batch import Batch
 from ledger.domain.catalogue import ROUTES
 from ledger.domain.errors import (
@@ -34,7 +35,6 @@ from ledger.domain.quantities import (
     optional_grams_from_kg,
 )
 from ledger.domain.registry import FIELD_ROLES
-from ledger.handlers.labels import bind_label, check_label_free, normalise_label_code
 
 WEIGHT_METHODS = ("measured", "estimated", "weighbridge", "declared")
 

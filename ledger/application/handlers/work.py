@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from ledger.commands import Actor, CorrectWorkLog, Idempotency, LogWork, Outcome, Ref
-from ledger.core import LedgerCore, UnitOfWork
+from ledger.application.commands import Actor, CorrectWorkLog, Idempotency, LogWork, Outcome, Ref
+from ledger.application.core import LedgerCore, UnitOfWork
 from ledger.domain.errors import IdAlreadyUsed, InvalidInput, WorkLogNotFound
 from ledger.domain.quantities import check_work_date, check_worker_ref, hundredths_of_hours
 from ledger.domain.worklog import WorkLog

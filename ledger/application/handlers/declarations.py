@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ledger.commands import Actor, Declare, DeclaredFigures, Idempotency, Outcome, Ref
-from ledger.core import LedgerCore, UnitOfWork
+from ledger.application.commands import Actor, Declare, DeclaredFigures, Idempotency, Outcome, Ref
+from ledger.application.core import LedgerCore, UnitOfWork
 from ledger.domain.declaration import AlreadyDeclared, Declaration
 from ledger.domain.errors import OrganisationNotAllowed
 

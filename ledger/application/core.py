@@ -1,7 +1,8 @@
 """The ledger's application core: infrastructure, units of work, idempotency, look-ups, access.
 
-Command handlers (``ledger.handlers``) and queries (``ledger.queries``) build on this class; the
-``Ledger`` application in ``ledger.application`` puts them together.
+Command handlers (``ledger.application.handlers``) and queries (``ledger.application.queries``)
+build on this class; the ``Ledger`` application in ``ledger.application.ledger`` puts them
+together.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import Environment
 
-from ledger.commands import Actor, Idempotency, Outcome, Ref, digest
+from ledger.application.commands import Actor, Idempotency, Outcome, Ref, digest
 from ledger.domain.batch import Batch, BatchState
 from ledger.domain.catalogue import Catalogue, Material, MaterialCatalogue, default_materials
 from ledger.domain.errors import (
@@ -41,7 +42,7 @@ from ledger.domain.registry import (
     Territory,
 )
 from ledger.settings import Settings
-from ledger.store import EventLog
+from ledger.storage.store import EventLog
 
 A = TypeVar("A", bound=Aggregate)
 PARIS = ZoneInfo("Europe/Paris")

@@ -21,8 +21,7 @@ from pydantic import BaseModel, ValidationError
 import labels
 from ledger.api import schemas
 from ledger.api.routers.transformations import transform_command
-from ledger.application import Ledger
-from ledger.commands import (
+from ledger.application.commands import (
     Actor,
     Collect,
     Correct,
@@ -41,7 +40,8 @@ from ledger.commands import (
     Valorise,
     Weigh,
 )
-from ledger.core import UnitOfWork
+from ledger.application.core import UnitOfWork
+from ledger.application.ledger import Ledger
 from ledger.domain.batch import Batch, BatchState
 from ledger.domain.errors import BatchNotFound, ConcurrentChange, InvalidInput, LedgerError
 from ledger.domain.indexes import IdempotencyRecord, LabelBinding

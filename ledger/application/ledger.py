@@ -1,0 +1,23 @@
+"""The ledger application: every command and query, on the eventsourcing library."""
+
+from __future__ import annotations
+
+from ledger.application.handlers.allocation import AllocationCommands
+from ledger.application.handlers.batches import BatchCommands
+from ledger.application.handlers.declarations import DeclarationCommands
+from ledger.application.handlers.registry import RegistryCommands
+from ledger.application.handlers.transformations import TransformationCommands
+from ledger.application.handlers.work import WorkCommands
+from ledger.application.queries import Queries
+
+
+class Ledger(
+    RegistryCommands,
+    BatchCommands,
+    TransformationCommands,
+    WorkCommands,
+    AllocationCommands,
+    DeclarationCommands,
+    Queries,
+):
+    """The filière ledger: one method per command, get → command → save."""
