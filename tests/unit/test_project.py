@@ -36,6 +36,15 @@ def test_the_domain_imports_only_the_standard_library_and_eventsourcing_domain()
     assert offenders == []
 
 
+def test_ledger_holds_folders_one_per_concern_not_loose_modules() -> None:
+    loose = sorted(p.name for p in (ROOT / "ledger").glob("*.py"))
+    assert loose == ["__init__.py", "settings.py"]
+    for folder in ("application", "storage", "cli", "demo", "domain", "api", "web"):
+        init = ROOT / "ledger" / folder / "__init__.py"
+        assert init.exists(), folder
+        assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), folder
+
+
 def test_labels_imports_nothing_from_ledger() -> None:
     offenders = [
         f"{path.name}: {module}"
