@@ -49,8 +49,7 @@ from tests.territory import GONFREVILLE, Territory, build_territory, register, s
 PARIS = ZoneInfo("Europe/Paris")
 BASE = "https://ledger.test"  # the tests' public_base_url
 NEIGHBOUR_COMMUNE = "76476"  # where the Lillebonne bag's textiles were given
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-EPCIS_STANDARD = SHARED / "standards" / "epcis"
+EPCIS_STANDARD = Path(__file__).resolve().parents[2] / "ledger" / "audit" / "standards" / "epcis"
 
 
 # -- the schema ----------------------------------------------------------------------------
