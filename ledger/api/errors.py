@@ -19,6 +19,7 @@ STATUS_BY_KIND = {
     ErrorKind.CONFLICT: 409,
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.TOO_MANY: 429,
 }
 CODE_BY_STATUS = {
     400: "bad_request",
@@ -30,6 +31,7 @@ CODE_BY_STATUS = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "invalid_input",
+    429: "too_many_attempts",
 }
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -38,6 +40,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "Unknown id in the path."},
     409: {"model": ErrorResponse, "description": "The ledger's state does not allow it."},
     422: {"model": ErrorResponse, "description": "Invalid input or unknown reference."},
+    429: {
+        "model": ErrorResponse,
+        "description": "Too many failed logins or token checks from this address (Retry-After).",
+    },
 }
 
 
@@ -48,7 +54,9 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 async def ledger_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LedgerError)
     status = STATUS_BY_KIND[exc.kind]
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if status == 429:
+        headers["Retry-After"] = str(exc.details.get("retry_after_seconds", 60))
     body = error_body(exc.code, exc.message, jsonable(exc.details))
     return JSONResponse(body, status_code=status, headers=headers)
 

@@ -42,10 +42,31 @@ class ErrorResponse(BaseModel):
 # -- registry --------------------------------------------------------------------------------
 
 
-class OrganisationCreate(Body):
+class OrganisationDetails(Body):
+    """What an organisation's admins may change (every field optional in an update)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kinds: list[str] | None = Field(
+        default=None, max_length=8, description="collector, sorter, transporter, recycler, …"
+    )
+    siret: str | None = Field(
+        default=None, max_length=20, description="14 digits, checked by their Luhn digit"
+    )
+    vat_number: str | None = Field(
+        default=None, max_length=20, description="Intra-EU VAT number (companies abroad)"
+    )
+    address: str | None = Field(default=None, max_length=300, description="Street and number")
+    postal_code: str | None = Field(default=None, max_length=16)
+    city: str | None = Field(default=None, max_length=100)
+    country: str | None = Field(default=None, max_length=2, description="ISO 3166 alpha-2")
+
+
+class OrganisationCreate(OrganisationDetails):
     name: str = Field(min_length=1, max_length=200)
-    kinds: list[str] = Field(description="collector, sorter, transporter, recycler, energy, …")
-    siret: str | None = Field(default=None, description="14 digits")
+    kinds: list[str] = Field(
+        max_length=8, description="collector, sorter, transporter, recycler, energy, …"
+    )
+    country: str = Field(default="FR", max_length=2, description="ISO 3166 alpha-2")
     id: UUID | None = Field(default=None, description="Client-chosen id (offline, imports).")
 
 
@@ -54,17 +75,42 @@ class OrganisationPublic(BaseModel):
     name: str
     siret: str | None
     kinds: list[str]
+    vat_number: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str = "FR"
+    version: int = 1
     recorded_at: datetime | None = None
 
 
-class SiteCreate(Body):
+class SiteDetails(Body):
+    """What a site's admins may change; its kind, commune and owner stay."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    latitude: Decimal | None = Field(default=None, description="WGS 84 degrees")
+    longitude: Decimal | None = Field(default=None, description="WGS 84 degrees")
+    address: str | None = Field(default=None, max_length=300)
+    postal_code: str | None = Field(default=None, max_length=16)
+    city: str | None = Field(default=None, max_length=100)
+    accepts_filieres: list[str] | None = Field(
+        default=None,
+        max_length=16,
+        description="Filières the site takes (textile, wood, flax…); empty: every filière",
+    )
+
+
+class SiteCreate(SiteDetails):
     organisation_id: UUID
     name: str = Field(min_length=1, max_length=200)
     kind: str = Field(description="collection_point, sorting_centre, warehouse, recycler, …")
     commune_insee: str | None = Field(default=None, description="INSEE code, e.g. 76384")
     country: str | None = Field(default=None, description="ISO 3166 alpha-2; FR by default")
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    accepts_filieres: list[str] = Field(
+        default_factory=list,
+        max_length=16,
+        description="Filières the site takes (textile, wood, flax…); empty: every filière",
+    )
     id: UUID | None = None
 
 
@@ -78,6 +124,11 @@ class SitePublic(BaseModel):
     latitude: float | None
     longitude: float | None
     inside_territory: bool
+    address: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    accepts_filieres: list[str] = Field(default_factory=list)
+    version: int = 1
     recorded_at: datetime | None = None
 
 
@@ -98,13 +149,31 @@ class TokenCreate(Body):
     role: str = Field(
         description="admin, collector, sorter, transporter, outlet, supervisor, auditor"
     )
+    label: str = Field(
+        default="", max_length=100, description="Whose it is, e.g. 'Lillebonne team phone'"
+    )
 
 
 class TokenPublic(BaseModel):
     id: UUID
     token: str = Field(description="The secret, shown only once.")
+    token_id: str = Field(description="The token's public id, written in the events it signs.")
     organisation_id: UUID
     role: str
+    label: str = ""
+
+
+class TokenRecord(BaseModel):
+    """A token as administrators list it: never its secret nor its hash."""
+
+    id: UUID
+    token_id: str
+    organisation_id: UUID
+    role: str
+    label: str
+    issued_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
 
 
 class MaterialCreate(Body):

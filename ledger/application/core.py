@@ -47,6 +47,7 @@ from ledger.storage.store import EventLog
 A = TypeVar("A", bound=Aggregate)
 PARIS = ZoneInfo("Europe/Paris")
 Action = Callable[["UnitOfWork", str], Outcome]
+SITE_CACHE_SECONDS = 10.0
 
 
 def utc_now() -> datetime:
@@ -132,6 +133,7 @@ class LedgerCore(Application[UUID]):
         self.default_materials = default_materials()
         self._catalogue: Catalogue | None = None
         self._sites: dict[UUID, Site] = {}
+        self._sites_renewed = time.monotonic()
         self._organisations: dict[UUID, Organisation] = {}
         self._territory: tuple[float, frozenset[str]] | None = None
         self._ensure_system_organisation()
@@ -172,6 +174,11 @@ class LedgerCore(Application[UUID]):
             name="Ledger system",
             siret=None,
             kinds=["authority"],
+            vat_number=None,
+            address=None,
+            postal_code=None,
+            city=None,
+            country="FR",
             organisation_id=SYSTEM_ORGANISATION_ID,
             token_id="system",
             request_digest="",
@@ -279,7 +286,11 @@ class LedgerCore(Application[UUID]):
         return fields
 
     def site(self, uow: UnitOfWork, site_id: UUID) -> Site:
-        """A registered site (sites never change, so they are cached)."""
+        """A registered site (cached; the cache is renewed every few seconds, so a site's
+        details changed by another process are seen soon after)."""
+        if time.monotonic() - self._sites_renewed > SITE_CACHE_SECONDS:
+            self._sites.clear()
+            self._sites_renewed = time.monotonic()
         site = self._sites.get(site_id) or uow.get(site_id, Site)
         if site is None:
             raise UnknownSite(f"Unknown site {site_id}.", site_id=str(site_id))
@@ -288,7 +299,7 @@ class LedgerCore(Application[UUID]):
         return site
 
     def remember(self, saved: list[Aggregate]) -> None:
-        """Cache the sites and organisations just stored (they never change)."""
+        """Cache the sites and organisations just stored."""
         for aggregate in saved:
             if isinstance(aggregate, Site):
                 self._sites[aggregate.id] = aggregate
@@ -296,7 +307,8 @@ class LedgerCore(Application[UUID]):
                 self._organisations[aggregate.id] = aggregate
 
     def organisation(self, uow: UnitOfWork, organisation_id: UUID) -> Organisation:
-        """A registered organisation (cached: they never change)."""
+        """A registered organisation (cached: what commands read of it, its id and kinds, is
+        what its admins rarely change)."""
         found = self._organisations.get(organisation_id) or uow.get(organisation_id, Organisation)
         if found is None:
             raise UnknownOrganisation(
@@ -347,11 +359,28 @@ class LedgerCore(Application[UUID]):
 
     @staticmethod
     def require_role(actor: Actor, *roles: str) -> None:
-        """Admins do everything; others only what their role allows."""
-        if not actor.is_admin and actor.role not in roles:
-            raise RoleNotAllowed(
-                f"The {actor.role} role cannot do this.", role=actor.role, allowed=list(roles)
+        """Admins do everything; an organisation's admin does what its roles do, at its own
+        organisation only (the ownership checks that follow keep it there); others only what
+        their role allows. With no roles named, only the ledger's admins."""
+        if actor.is_admin or actor.role in roles or (roles and actor.is_organisation_admin):
+            return
+        raise RoleNotAllowed(
+            f"The {actor.role} role cannot do this.", role=actor.role, allowed=list(roles)
+        )
+
+    @staticmethod
+    def require_admin_of(actor: Actor, organisation_id: UUID) -> None:
+        """The ledger's admins, or that organisation's own admin."""
+        if actor.administers(organisation_id):
+            return
+        if actor.is_organisation_admin:
+            raise OrganisationNotAllowed(
+                "An organisation's admin manages its own organisation only.",
+                organisation_id=str(organisation_id),
             )
+        raise RoleNotAllowed(
+            f"The {actor.role} role cannot do this.", role=actor.role, allowed=["admin"]
+        )
 
     @staticmethod
     def require_owner(actor: Actor, site: Site) -> None:

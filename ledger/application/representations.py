@@ -102,6 +102,12 @@ def organisation_json(organisation: Organisation) -> dict[str, Any]:
         "name": organisation.name,
         "siret": organisation.siret,
         "kinds": list(organisation.kinds),
+        "vat_number": organisation.vat_number,
+        "address": organisation.address,
+        "postal_code": organisation.postal_code,
+        "city": organisation.city,
+        "country": organisation.country,
+        "version": organisation.version,
         "recorded_at": iso(organisation.created_on),
     }
 
@@ -117,6 +123,11 @@ def site_json(site: Site, communes: frozenset[str]) -> dict[str, Any]:
         "latitude": None if site.latitude_e6 is None else site.latitude_e6 / 1_000_000,
         "longitude": None if site.longitude_e6 is None else site.longitude_e6 / 1_000_000,
         "inside_territory": site.inside(communes),
+        "address": site.address,
+        "postal_code": site.postal_code,
+        "city": site.city,
+        "accepts_filieres": list(site.accepts_filieres),
+        "version": site.version,
         "recorded_at": iso(site.created_on),
     }
 

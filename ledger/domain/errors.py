@@ -19,6 +19,7 @@ class ErrorKind(Enum):
     CONFLICT = "conflict"  # well-formed input that breaks a rule of the ledger's state (409)
     FORBIDDEN = "forbidden"  # role or organisation not allowed (403)
     UNAUTHENTICATED = "unauthenticated"  # no or bad token (401)
+    TOO_MANY = "too_many"  # too many failed attempts from one address (429)
 
 
 class LedgerError(Exception):
@@ -64,6 +65,18 @@ class InvalidWorkLog(InvalidInput):
     """Hours, worker reference or date of a work log are not acceptable."""
 
     code = "invalid_work_log"
+
+
+class InvalidText(InvalidInput):
+    """A text is empty where required, too long, or holds a control or invisible character."""
+
+    code = "invalid_text"
+
+
+class InvalidSiret(InvalidInput):
+    """A SIRET is not 14 digits or fails its check digit (Luhn)."""
+
+    code = "invalid_siret"
 
 
 class InvalidPeriod(InvalidInput):
@@ -144,6 +157,12 @@ class OrganisationNotFound(NotFound):
     """No organisation has this id."""
 
     code = "organisation_not_found"
+
+
+class TokenNotFound(NotFound):
+    """No token has this id."""
+
+    code = "token_not_found"
 
 
 class SiteNotFound(NotFound):
@@ -270,6 +289,12 @@ class TokenAlreadyIssued(Conflict):
     code = "token_already_issued"
 
 
+class FiliereNotAccepted(Conflict):
+    """The destination site does not take batches of this filière (a flax mill, textiles)."""
+
+    code = "filiere_not_accepted"
+
+
 class MaterialAlreadyDefined(Conflict):
     """A material code already exists in the catalogue with other properties."""
 
@@ -303,3 +328,10 @@ class Unauthenticated(LedgerError):
 
     code = "unauthenticated"
     kind = ErrorKind.UNAUTHENTICATED
+
+
+class TooManyAttempts(LedgerError):
+    """Too many failed logins or token checks from one address: wait before trying again."""
+
+    code = "too_many_attempts"
+    kind = ErrorKind.TOO_MANY

@@ -77,3 +77,24 @@ class IdempotencyRecord(Aggregate):
             raise IdempotencyKeyReused(
                 "This idempotency key was already used for a different request.", key=self.key
             )
+
+
+class EndedSession(Aggregate):
+    """A page session ended on the server (its user logged out): its cookie opens nothing more.
+
+    Keyed by a digest of the session's id, so the event log never holds a live secret.
+    """
+
+    class Ended(Aggregate.Created):
+        token_id: str
+
+    def __init__(self, token_id: str) -> None:
+        self.token_id = token_id
+
+    @staticmethod
+    def create_id(session_digest: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/ledger/sessions/{session_digest}")
+
+    @classmethod
+    def end(cls, session_digest: str, token_id: str) -> EndedSession:
+        return cls._create(cls.Ended, id=cls.create_id(session_digest), token_id=token_id)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from ledger.application.core import LedgerCore
 from ledger.audit.chain import HashChain
+from ledger.projections.base import utc_text
 from ledger.projections.db import ViewDatabase
 from ledger.projections.runner import EmbeddedProjections, ProjectionRunner
+
+TOKEN_USE_RESOLUTION_SECONDS = 60.0
 
 
 class ChainFollower:
@@ -46,6 +50,12 @@ class Views:
         self._connections: list[ViewDatabase] = []
         self._lock = threading.Lock()
         self._users = 0
+        self._uses_noted: dict[str, float] = {}
+        with self.db.transaction():
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS token_uses "
+                "(token_id TEXT PRIMARY KEY, last_used_at TEXT NOT NULL)"
+            )
 
     def start(self) -> None:
         """Start the background threads (once, however many servers share this app)."""
@@ -85,6 +95,25 @@ class Views:
             with self._lock:
                 self._connections.append(db)
         return db
+
+    def note_use(self, token_id: str) -> None:
+        """Remember when a token was last used (written at most once a minute per token and
+        process: a list of tokens says "last used" to the minute, and a scan is not slowed)."""
+        now = time.monotonic()
+        if now - self._uses_noted.get(token_id, -1e9) < TOKEN_USE_RESOLUTION_SECONDS:
+            return
+        self._uses_noted[token_id] = now
+        stamp = utc_text(datetime.now(UTC))
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO token_uses VALUES (?, ?) ON CONFLICT (token_id) DO UPDATE SET "
+                "last_used_at = excluded.last_used_at",
+                (token_id, stamp),
+            )
+
+    def token_uses(self) -> dict[str, str]:
+        """When each token was last used, as far as the ledger noted it."""
+        return {str(t): str(at) for t, at in self.db.query("SELECT * FROM token_uses")}
 
     def positions(self) -> dict[str, int]:
         rows = self.db.query("SELECT name, position FROM view_positions")

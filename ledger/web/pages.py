@@ -15,9 +15,11 @@ from pydantic import BaseModel, Field
 
 from ledger.api.deps import ActorDep, LedgerDep
 from ledger.api.errors import ERROR_RESPONSES
+from ledger.api.ratelimit import client_address, limiter
 from ledger.application.ledger import Ledger
+from ledger.domain.errors import Unauthenticated
 from ledger.web.card import label_card
-from ledger.web.session import close_session, open_session, session_actor
+from ledger.web.session import end_session, open_session, session_actor
 from ledger.web.shell import PAGES, STATIC, assets_version, render_shell
 
 pages = APIRouter(include_in_schema=False)
@@ -96,18 +98,25 @@ class Login(BaseModel):
 
 @api.post("/session")
 def login(body: Login, request: Request, ledger: LedgerDep) -> JSONResponse:
-    """Exchange a token for a session cookie (HttpOnly, SameSite=Lax); the token is not kept."""
-    actor = ledger.authenticate(body.token.strip())
+    """Exchange a token for a session cookie (HttpOnly, SameSite=Lax); the token is not kept.
+    Failed logins are counted per address (429 after too many)."""
+    limits, address = limiter(request), client_address(request)
+    limits.check(address)
+    try:
+        actor = ledger.authenticate(body.token.strip())
+    except Unauthenticated:
+        limits.failed(address)
+        raise
     response = JSONResponse(me(ledger, actor.organisation_id, actor.role))
     open_session(response, request, ledger, body.token.strip())
     return response
 
 
 @api.delete("/session", status_code=204)
-def logout() -> Response:
-    """End the phone's session."""
+def logout(request: Request, ledger: LedgerDep) -> Response:
+    """End the page's session, on the server too: a copy of the cookie opens nothing after."""
     response = Response(status_code=204)
-    close_session(response)
+    end_session(request, response, ledger)
     return response
 
 

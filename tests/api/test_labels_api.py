@@ -217,7 +217,9 @@ def test_a_bad_token_opens_no_session(api: Api) -> None:
 def test_forged_or_expired_cookies_are_refused(api: Api, settings: Settings) -> None:
     key = settings.signing_key()
     genuine = seal("a" * 64, key, now=1_000_000.0)
-    assert unseal(genuine, key, now=1_000_001.0) == "a" * 64
+    session = unseal(genuine, key, now=1_000_001.0)
+    assert session is not None
+    assert session.token_hash == "a" * 64
     assert unseal(genuine, key, now=1_000_000.0 + 61 * 86400) is None
     assert unseal(genuine, b"another-key", now=1_000_001.0) is None
     assert unseal(genuine.replace(".", "x."), key, now=1_000_001.0) is None

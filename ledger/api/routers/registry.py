@@ -5,24 +5,27 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 
 from ledger.api.deps import ActorDep, IdempotencyDep, LedgerDep, WriterDep
 from ledger.api.errors import ERROR_RESPONSES
-from ledger.api.routers._respond import listing, respond
+from ledger.api.routers._respond import POSITION_HEADER, listing, respond
 from ledger.api.schemas import (
     ListOf,
     MaterialCreate,
     MaterialPublic,
     OrganisationCreate,
+    OrganisationDetails,
     OrganisationPublic,
     SiteCreate,
+    SiteDetails,
     SitePublic,
     TerritoryPublic,
     TerritoryUpdate,
     TokenCreate,
     TokenPublic,
+    TokenRecord,
 )
 from ledger.application.commands import (
     DefineMaterial,
@@ -30,7 +33,11 @@ from ledger.application.commands import (
     IssueToken,
     RegisterOrganisation,
     RegisterSite,
+    UpdateOrganisation,
+    UpdateSite,
 )
+from ledger.application.core import LedgerCore
+from ledger.projections.registry import token_records
 
 router = APIRouter(tags=["registry"], responses=ERROR_RESPONSES)
 
@@ -56,6 +63,21 @@ def get_organisation(organisation_id: UUID, ledger: LedgerDep, _: ActorDep) -> d
     return ledger.organisation_json(organisation_id)
 
 
+@router.patch("/organisations/{organisation_id}", response_model=OrganisationPublic)
+def update_organisation(
+    organisation_id: UUID,
+    body: OrganisationDetails,
+    ledger: LedgerDep,
+    actor: WriterDep,
+    idem: IdempotencyDep,
+) -> JSONResponse:
+    """Change an organisation's details: the fields sent change, the others stay (admin, or
+    the organisation's own admin)."""
+    changes = body.model_dump(exclude_unset=True)
+    outcome = ledger.update_organisation(actor, organisation_id, UpdateOrganisation(changes), idem)
+    return respond(outcome, lambda _: ledger.organisation_json(organisation_id))
+
+
 @router.post("/sites", status_code=201, response_model=SitePublic)
 def create_site(
     body: SiteCreate, ledger: LedgerDep, actor: WriterDep, idem: IdempotencyDep
@@ -77,6 +99,18 @@ def list_sites(
 def get_site(site_id: UUID, ledger: LedgerDep, _: ActorDep) -> dict[str, Any]:
     """One site, with whether it lies inside the territory as it is now."""
     return ledger.site_json(site_id)
+
+
+@router.patch("/sites/{site_id}", response_model=SitePublic)
+def update_site(
+    site_id: UUID, body: SiteDetails, ledger: LedgerDep, actor: WriterDep, idem: IdempotencyDep
+) -> JSONResponse:
+    """Change a site's name, address, position or accepted filières (admin, or the owner's
+    admin); its kind, commune and owner stay."""
+    outcome = ledger.update_site(
+        actor, site_id, UpdateSite(body.model_dump(exclude_unset=True)), idem
+    )
+    return respond(outcome, lambda _: ledger.site_json(site_id))
 
 
 @router.put("/territory", response_model=TerritoryPublic)
@@ -103,10 +137,35 @@ def create_token(
     content = {
         "id": outcome.ref.id,
         "token": secret,
+        "token_id": outcome.ref.extra.get("token_id", ""),
         "organisation_id": str(body.organisation_id),
         "role": body.role,
+        "label": body.label.strip(),
     }
-    return JSONResponse(content, status_code=201)
+    return respond(outcome, lambda _: content)
+
+
+@router.get("/tokens", response_model=ListOf[TokenRecord])
+def list_tokens(
+    request: Request, actor: ActorDep, organisation_id: UUID | None = None
+) -> dict[str, Any]:
+    """An organisation's tokens: id, role, label, issued, last used, revoked; never a secret
+    (the ledger's admins, any organisation; an organisation's admin, its own)."""
+    chosen = organisation_id or actor.organisation_id
+    LedgerCore.require_admin_of(actor, chosen)
+    views = request.app.state.views
+    return listing(token_records(views.db, chosen, views.token_uses()))
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(
+    token_id: UUID, ledger: LedgerDep, actor: WriterDep, idem: IdempotencyDep
+) -> Response:
+    """Revoke a token: 401 for it from then on, and its sessions end (admin, or the token's
+    organisation's admin). Revoking it again changes nothing."""
+    outcome = ledger.revoke_token(actor, token_id, idem)
+    headers = {POSITION_HEADER: str(outcome.position)} if outcome.position else {}
+    return Response(status_code=204, headers=headers)
 
 
 @router.get("/materials", response_model=ListOf[MaterialPublic])

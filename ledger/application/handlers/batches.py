@@ -66,6 +66,7 @@ class BatchCommands(LedgerCore):
             site = self.site(uow, cmd.site_id)
             self.require_owner(actor, site)
             material = self.material(cmd.material)
+            site.check_accepts(material.filiere)
             mass_g = grams_from_kg(cmd.mass_kg)
             moisture_bp = moisture_basis_points(cmd.moisture_pct)
             acted = self.acted(actor, cmd.occurred_at)
@@ -163,6 +164,7 @@ class BatchCommands(LedgerCore):
             self.require_role(actor, *FIELD_ROLES)
             batch = self.batch_for(uow, actor, batch_id)
             destination = self.site(uow, cmd.to_site_id)
+            destination.check_accepts(self.material(batch.material).filiere)
             distance_m = None
             if cmd.distance_km is not None:
                 distance = as_decimal(cmd.distance_km, "distance_km")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import asdict
 from decimal import Decimal
+from typing import Any
 from uuid import UUID, uuid4
 
 from ledger.application.commands import (
@@ -18,23 +20,36 @@ from ledger.application.commands import (
     Ref,
     RegisterOrganisation,
     RegisterSite,
+    UpdateOrganisation,
+    UpdateSite,
 )
 from ledger.application.core import LedgerCore, UnitOfWork
 from ledger.domain.catalogue import Material, MaterialCatalogue
-from ledger.domain.errors import IdAlreadyUsed, InvalidInput, TokenAlreadyIssued
-from ledger.domain.quantities import check_commune
+from ledger.domain.errors import (
+    IdAlreadyUsed,
+    InvalidInput,
+    OrganisationNotFound,
+    SiteNotFound,
+    TokenAlreadyIssued,
+    TokenNotFound,
+)
+from ledger.domain.quantities import as_decimal, check_commune
 from ledger.domain.registry import (
+    ORGANISATION_DETAILS,
     ORGANISATION_KINDS,
     ROLES,
+    SITE_DETAILS,
     SITE_KINDS,
     Organisation,
     Site,
     Territory,
     Token,
     check_choice,
+    check_siret,
 )
+from ledger.domain.text import check_text
 
-SIRET = re.compile(r"^\d{14}$")
+POSTAL_CODE_FR = re.compile(r"^\d{5}$")
 
 
 def token_hash(token: str) -> str:
@@ -45,9 +60,51 @@ def token_hash(token: str) -> str:
 def micro_degrees(value: Decimal | None, limit: int, what: str) -> int | None:
     if value is None:
         return None
+    value = as_decimal(value, what)
     if not -limit <= value <= limit:
         raise InvalidInput(f"{what} must be between -{limit} and {limit}.")
     return int(value * 1_000_000)
+
+
+def degrees(value_e6: int | None) -> Decimal | None:
+    return None if value_e6 is None else Decimal(value_e6) / 1_000_000
+
+
+def check_country(value: str) -> str:
+    country = value.strip().upper()
+    if len(country) != 2 or not country.isascii() or not country.isalpha():
+        raise InvalidInput("country is a 2-letter ISO code, e.g. FR or BE.", country=value)
+    return country
+
+
+def address_details(values: dict[str, Any], country: str) -> dict[str, Any]:
+    """Street address, postal code and city (a French postal code is 5 digits)."""
+    postal_code = check_text(values.get("postal_code"), "postal_code", 16)
+    if postal_code is not None and country == "FR" and not POSTAL_CODE_FR.match(postal_code):
+        raise InvalidInput("A French postal_code is 5 digits, e.g. 76170.", postal_code=postal_code)
+    return {
+        "address": check_text(values.get("address"), "address", 300),
+        "postal_code": postal_code,
+        "city": check_text(values.get("city"), "city", 100),
+    }
+
+
+def organisation_details(values: dict[str, Any]) -> dict[str, Any]:
+    """An organisation's checked name, kinds, identifiers and address."""
+    kinds = [check_choice(k, ORGANISATION_KINDS, "kinds") for k in dict.fromkeys(values["kinds"])]
+    if not kinds:
+        raise InvalidInput("An organisation has at least one kind.")
+    country = check_country(values.get("country") or "FR")
+    siret = values.get("siret")
+    vat_number = check_text(values.get("vat_number"), "vat_number", 20)
+    return {
+        "name": check_text(values.get("name"), "name", 200, required=True),
+        "kinds": kinds,
+        "siret": check_siret(siret.replace(" ", "")) if siret else None,
+        "vat_number": vat_number.replace(" ", "").upper() if vat_number else None,
+        "country": country,
+        **address_details(values, country),
+    }
 
 
 class RegistryCommands(LedgerCore):
@@ -60,17 +117,11 @@ class RegistryCommands(LedgerCore):
         idempotency: Idempotency | None = None,
         uow: UnitOfWork | None = None,
     ) -> Outcome:
-        """Register an organisation of the territory."""
+        """Register an organisation of the territory (the ledger's admins)."""
 
         def action(uow: UnitOfWork, request_digest: str) -> Outcome:
             self.require_role(actor)
-            if not cmd.name.strip():
-                raise InvalidInput("An organisation needs a name.")
-            if not cmd.kinds:
-                raise InvalidInput("An organisation has at least one kind.")
-            kinds = [check_choice(k, ORGANISATION_KINDS, "kinds") for k in dict.fromkeys(cmd.kinds)]
-            if cmd.siret is not None and not SIRET.match(cmd.siret):
-                raise InvalidInput("siret is 14 digits.", siret=cmd.siret)
+            details = organisation_details(asdict(cmd))
             if cmd.id is not None and (
                 repeat := self.repeat_registration(uow, cmd.id, request_digest)
             ):
@@ -78,10 +129,8 @@ class RegistryCommands(LedgerCore):
             organisation = Organisation._create(
                 Organisation.Registered,
                 id=cmd.id or uuid4(),
-                name=cmd.name.strip(),
-                siret=cmd.siret,
-                kinds=kinds,
                 request_digest=request_digest,
+                **details,
                 **self.acted(actor),
             )
             uow.add(organisation)
@@ -89,6 +138,28 @@ class RegistryCommands(LedgerCore):
             return Outcome(Ref("organisation", str(organisation.id), 1))
 
         return self.command("organisation", None, cmd, idempotency, uow, action)
+
+    def update_organisation(
+        self,
+        actor: Actor,
+        organisation_id: UUID,
+        cmd: UpdateOrganisation,
+        idempotency: Idempotency | None = None,
+        uow: UnitOfWork | None = None,
+    ) -> Outcome:
+        """Change an organisation's details (the ledger's admins, or its own admin)."""
+
+        def action(uow: UnitOfWork, _: str) -> Outcome:
+            self.require_admin_of(actor, organisation_id)
+            organisation = uow.get(organisation_id, Organisation)
+            if organisation is None:
+                raise OrganisationNotFound(f"No organisation {organisation_id}.")
+            current = {name: getattr(organisation, name) for name in ORGANISATION_DETAILS}
+            details = organisation_details({**current, **cmd.changes})
+            organisation.update(details, **self.acted(actor))
+            return Outcome(Ref("organisation", str(organisation.id), organisation.version), 200)
+
+        return self.command("organisation_update", organisation_id, cmd, idempotency, uow, action)
 
     def repeat_registration(
         self, uow: UnitOfWork, entry_id: UUID, request_digest: str
@@ -111,10 +182,11 @@ class RegistryCommands(LedgerCore):
         """Register a site of an organisation, in France (commune) or abroad (country)."""
 
         def action(uow: UnitOfWork, request_digest: str) -> Outcome:
-            self.require_role(actor)
+            self.require_admin_of(actor, cmd.organisation_id)
             owner = self.organisation(uow, cmd.organisation_id)
             kind = check_choice(cmd.kind, SITE_KINDS, "kind")
             commune, country = self.place(cmd)
+            details = self.site_details(asdict(cmd), country)
             if cmd.id is not None and (
                 repeat := self.repeat_registration(uow, cmd.id, request_digest)
             ):
@@ -123,13 +195,11 @@ class RegistryCommands(LedgerCore):
                 Site.Registered,
                 id=cmd.id or uuid4(),
                 owner_id=owner.id,
-                name=cmd.name.strip(),
                 kind=kind,
                 commune_insee=commune,
                 country=country,
-                latitude_e6=micro_degrees(cmd.latitude, 90, "latitude"),
-                longitude_e6=micro_degrees(cmd.longitude, 180, "longitude"),
                 request_digest=request_digest,
+                **details,
                 **self.acted(actor),
             )
             uow.add(site)
@@ -138,14 +208,54 @@ class RegistryCommands(LedgerCore):
 
         return self.command("site", None, cmd, idempotency, uow, action)
 
+    def update_site(
+        self,
+        actor: Actor,
+        site_id: UUID,
+        cmd: UpdateSite,
+        idempotency: Idempotency | None = None,
+        uow: UnitOfWork | None = None,
+    ) -> Outcome:
+        """Change a site's name, address, position or the filières it accepts (its kind,
+        commune and owner stay: a site somewhere else is another site)."""
+
+        def action(uow: UnitOfWork, _: str) -> Outcome:
+            site = uow.get(site_id, Site)
+            if site is None:
+                raise SiteNotFound(f"No site {site_id}.")
+            self.require_admin_of(actor, site.owner_id)
+            current: dict[str, Any] = {name: getattr(site, name) for name in SITE_DETAILS}
+            current["latitude"] = degrees(site.latitude_e6)
+            current["longitude"] = degrees(site.longitude_e6)
+            details = self.site_details({**current, **cmd.changes}, site.country)
+            site.update(details, **self.acted(actor))
+            return Outcome(Ref("site", str(site.id), site.version), 200)
+
+        return self.command("site_update", site_id, cmd, idempotency, uow, action)
+
+    def site_details(self, values: dict[str, Any], country: str) -> dict[str, Any]:
+        """A site's checked name, position, address and accepted filières."""
+        known = {material.filiere for material in self.catalogue().all()}
+        accepts = [str(f) for f in dict.fromkeys(values.get("accepts_filieres") or [])]
+        for filiere in accepts:
+            if filiere not in known:
+                raise InvalidInput(
+                    f"accepts_filieres: unknown filière {filiere!r}; the catalogue has "
+                    f"{', '.join(sorted(known))}.",
+                    filiere=filiere,
+                )
+        return {
+            "name": check_text(values.get("name"), "name", 200, required=True),
+            "latitude_e6": micro_degrees(values.get("latitude"), 90, "latitude"),
+            "longitude_e6": micro_degrees(values.get("longitude"), 180, "longitude"),
+            "accepts_filieres": accepts,
+            **address_details(values, country),
+        }
+
     @staticmethod
     def place(cmd: RegisterSite) -> tuple[str | None, str]:
         """A French site has a commune; a site abroad has a country."""
-        if not cmd.name.strip():
-            raise InvalidInput("A site needs a name.")
-        country = (cmd.country or "FR").strip().upper()
-        if len(country) != 2 or not country.isalpha():
-            raise InvalidInput("country is a 2-letter ISO code, e.g. FR or BE.", country=country)
+        country = check_country(cmd.country or "FR")
         if country == "FR" and not cmd.commune_insee:
             raise InvalidInput("A site in France needs its commune_insee.")
         commune = check_commune(cmd.commune_insee) if cmd.commune_insee else None
@@ -188,7 +298,7 @@ class RegistryCommands(LedgerCore):
         secret = "fl_" + secrets.token_urlsafe(32)
 
         def action(uow: UnitOfWork, _: str) -> Outcome:
-            self.require_role(actor)
+            self.require_admin_of(actor, cmd.organisation_id)
             owner = self.organisation(uow, cmd.organisation_id)
             role = check_choice(cmd.role, ROLES, "role")
             hashed = token_hash(secret)
@@ -198,13 +308,42 @@ class RegistryCommands(LedgerCore):
                 owner_id=owner.id,
                 role=role,
                 token_hash=hashed,
+                label=check_text(cmd.label, "label", 100) or "",
                 **self.acted(actor),
             )
             uow.add(token)
-            return Outcome(Ref("token", str(token.id), 1))
+            return Outcome(Ref("token", str(token.id), 1, {"token_id": token.public_id}))
 
         outcome = self.command("token", None, cmd, idempotency, uow, action)
         return outcome, secret
+
+    def revoke_token(
+        self,
+        actor: Actor,
+        token_id: UUID,
+        idempotency: Idempotency | None = None,
+        uow: UnitOfWork | None = None,
+    ) -> Outcome:
+        """Revoke a token (the ledger's admins, or its organisation's admin): it opens nothing
+        from then on, and the sessions opened with it end."""
+
+        def action(uow: UnitOfWork, _: str) -> Outcome:
+            token = uow.get(token_id, Token)
+            if token is None:
+                raise TokenNotFound(f"No token {token_id}.", token_id=str(token_id))
+            self.require_admin_of(actor, token.owner_id)
+            token.revoke(**self.acted(actor))
+            self.forget_token(token.token_hash)
+            return Outcome(Ref("token", str(token.id), token.version), 204)
+
+        return self.command("token_revoke", token_id, None, idempotency, uow, action)
+
+    def forget_token(self, hashed: str) -> None:
+        """Drop what this process remembers of a token (it was just revoked)."""
+        for name in ("_tokens", "_session_actors"):
+            cache = self.__dict__.get(name)
+            if isinstance(cache, dict):
+                cache.pop(hashed, None)
 
     def refuse_replay(self, op: str) -> None:
         if op == "token":
