@@ -6,11 +6,11 @@ from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from ledger.api.errors import install_error_handlers
+from ledger.api.headers import install_security_headers
 from ledger.api.readmodels import install_views, views_lifespan
 from ledger.api.routers import (
     audit,
@@ -31,6 +31,14 @@ from ledger.storage.database import prepare_database
 from ledger.web.install import install_web
 
 API_PREFIX = "/api/v1"
+DOCS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Filière ledger — API v1</title>
+<link rel="stylesheet" href="/static/docs/swagger-ui.css">
+<link rel="icon" href="/static/docs/favicon.png"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/docs/swagger-ui-bundle.js"></script>
+<script src="/static/web/desk/docs.js"></script></body></html>"""
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI 5, vendored
 DESCRIPTION = """Event-sourced traceability ledger for the circular-economy chains of a territory:
 used textiles, flax and energy wood. Every collection, weighing, sorting, transfer and valorisation
@@ -67,8 +75,8 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
     install_dashboard(app)
     app.include_router(audit_pages.router)
     install_web(app)
-    app.add_api_route("/", home, include_in_schema=False, response_class=HTMLResponse)
     install_docs(app)
+    install_security_headers(app)
     return app
 
 
@@ -78,13 +86,7 @@ def install_docs(app: FastAPI) -> None:
     app.mount("/static/docs", StaticFiles(directory=SWAGGER_ASSETS), name="docs-assets")
 
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="Filière ledger — API v1",
-            swagger_js_url="/static/docs/swagger-ui-bundle.js",
-            swagger_css_url="/static/docs/swagger-ui.css",
-            swagger_favicon_url="/static/docs/favicon.png",
-        )
+        return HTMLResponse(DOCS_PAGE)
 
     app.add_api_route("/docs", docs, include_in_schema=False, response_class=HTMLResponse)
 
@@ -93,20 +95,3 @@ def open_ledger(settings: Settings) -> Ledger:
     """The ledger application on the configured database (created if missing)."""
     prepare_database(settings)
     return Ledger(settings)
-
-
-def home() -> str:
-    return HOME_PAGE
-
-
-HOME_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Registre des filières</title>
-<style>body{font:18px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}
-a{display:block;padding:.8rem 0}</style></head><body>
-<h1>Registre des filières</h1>
-<p>Traçabilité des filières textile, lin et bois-énergie du territoire.</p>
-<a href="/scan">Scanner une étiquette (téléphone)</a>
-<a href="/docs">API v1 — documentation interactive</a>
-<a href="/api/v1/health">État du registre</a>
-</body></html>"""

@@ -3,8 +3,17 @@ import { t } from "./i18n.js";
 import { api, el, loadContext, render } from "./core.js";
 
 function nextPath() {
-  const next = new URLSearchParams(location.search).get("next") || "/scan";
-  return next.startsWith("/") && !next.startsWith("//") ? next : "/scan";
+  const next = new URLSearchParams(location.search).get("next") || "/";
+  return next.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+/** A token handed over in the address's fragment (the QR code of a new token): the fragment
+ * never reaches a server; it is dropped from the address at once. */
+function tokenInAddress() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const token = fragment.get("token");
+  if (token) history.replaceState(null, "", location.pathname + location.search);
+  return token;
 }
 
 function loggedIn(context) {
@@ -21,12 +30,12 @@ function loggedIn(context) {
       { id: "whoami" },
       t("login.as", { org: context.me.organisation_name, role: t(`role.${context.me.role}`) }),
     ),
-    el("a", { class: "big button primary", href: nextPath() }, t("nav.scan")),
+    el("a", { class: "big button primary", href: nextPath() }, t("login.continue")),
     el("button", { class: "big", type: "button", onclick: logout }, t("login.logout")),
   );
 }
 
-function loginForm() {
+function loginForm(handed) {
   const token = el("input", {
     id: "token",
     name: "token",
@@ -40,13 +49,22 @@ function loginForm() {
     try {
       await api("/web/api/session", { method: "POST", body: { token: token.value.trim() } });
     } catch (error) {
-      problem.textContent = error instanceof TypeError ? t("login.offline") : t("login.failed");
+      problem.textContent =
+        error instanceof TypeError
+          ? t("login.offline")
+          : error.status === 429
+            ? t("login.too_many")
+            : t("login.failed");
       return;
     }
     localStorage.removeItem("needs_login");
     await loadContext(true);
     location.assign(nextPath());
   };
+  if (handed) {
+    token.value = handed;
+    queueMicrotask(() => submit(new Event("submit")));
+  }
   return el(
     "form",
     { class: "card", onsubmit: submit },
@@ -58,6 +76,7 @@ function loginForm() {
 }
 
 export async function show() {
-  const context = navigator.onLine ? await loadContext() : null;
-  render(el("h1", {}, t("login.title")), context ? loggedIn(context) : loginForm());
+  const handed = tokenInAddress();
+  const context = navigator.onLine && !handed ? await loadContext() : null;
+  render(el("h1", {}, t("login.title")), context ? loggedIn(context) : loginForm(handed));
 }
