@@ -39,15 +39,16 @@ verify.py                     run `python3 verify.py` here: standard library onl
 
 
 def evidence_ids(db: ViewDatabase, organisation_id: str, start: str, end: str) -> list[str]:
-    """The sortings, their batches and the work logs the statement's figures come from."""
-    sortings = db.query(
-        "SELECT DISTINCT transformation_id FROM view_flows WHERE kind = 'produced' "
-        "AND process = 'sorting' AND organisation_id = ? AND occurred_date BETWEEN ? AND ?",
-        (organisation_id, start, end),
-    )
-    batches = db.query(  # their inputs and outputs: corrections to them change the figures
-        "SELECT DISTINCT batch_id FROM view_flows WHERE kind IN ('consumed', 'produced') "
-        "AND process = 'sorting' AND organisation_id = ? AND occurred_date BETWEEN ? AND ?",
+    """The sortings, their batches and the work logs the statement's figures come from.
+
+    Facts are read as the views keep them, restatements included: a batch or a work log a
+    correction moved into the period, or out of it, is evidence of the period either way (the
+    verifier decides from its events whether it counts).
+    """
+    facts = db.query(  # corrections to these batches change the figures
+        "SELECT DISTINCT transformation_id, batch_id FROM view_flows "
+        "WHERE kind IN ('consumed', 'produced') AND process = 'sorting' "
+        "AND organisation_id = ? AND occurred_date BETWEEN ? AND ?",
         (organisation_id, start, end),
     )
     logs = db.query(
@@ -55,7 +56,8 @@ def evidence_ids(db: ViewDatabase, organisation_id: str, start: str, end: str) -
         "AND work_date BETWEEN ? AND ?",
         (organisation_id, start, end),
     )
-    return sorted({str(r[0]) for r in (*sortings, *batches, *logs)})
+    ids = {str(value) for row in facts for value in row} | {str(row[0]) for row in logs}
+    return sorted(ids)
 
 
 def evidence_positions(ledger: LedgerCore, ids: list[str]) -> list[int]:
@@ -106,10 +108,12 @@ def build_bundle(
     ledger: LedgerCore, db: ViewDatabase, organisation_id: str, period_text: str
 ) -> tuple[bytes, dict[str, Any]]:
     """The zip of a statement's evidence, and the statement."""
+    # The statement first, then the chain up to the log's head: every event the statement's
+    # views had applied is then among the records (the verifier counts up to its position).
+    statement = refashion_statement(db, organisation_id, period_text)
     chain = HashChain(ledger, db=db)
     chain.catch_up()
     head_position, head_digest = chain.head()
-    statement = refashion_statement(db, organisation_id, period_text)
     statement["chain_head"] = head_digest.hex()
     period = parse_period(period_text)
     ids = evidence_ids(db, organisation_id, period.start.isoformat(), period.end.isoformat())

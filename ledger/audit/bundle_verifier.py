@@ -6,10 +6,18 @@
 Checks, from the bundle alone:
 1. the stored records recompute the hash chain from the checkpoint digest to the head digest
    printed on the statement (a record changed after the statement was issued breaks it);
-2. every event listed as evidence says exactly what its chained record says;
-3. every figure of the statement follows from those records and the rates of the year.
+2. every event listed as evidence says exactly what its chained record says, and every chained
+   event of a batch or work log it names is listed;
+3. every figure of the statement follows from those records (up to the statement's position)
+   and the rates of the year.
 Exit status 0 when everything holds; otherwise 1, naming the figure, event or record at fault.
 This file imports only the standard library on purpose: an auditor need not trust the ledger.
+
+Corrections follow the ledger's one rule (its batches view applies the same): correcting the
+mass a batch holds now, while it is held or in transit, is an adjustment counted in losses when
+it is made, so the sorting that produced the batch keeps its output; any other correction (a
+mass since consumed, re-weighed or sold, a material, a time, a work log's hours or date)
+restates the event it changes, so figures move to the corrected value, route or period.
 """
 
 from __future__ import annotations
@@ -19,9 +27,12 @@ import hashlib
 import json
 import sys
 import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UNITS = (
     ("_g", "_kg", 1000),
@@ -36,11 +47,46 @@ MASS_EVENTS = {
     "Batch.Received",
     "Batch.Valorised",
 }
+STATES = {
+    "Batch.Collected": "held",
+    "Batch.Produced": "held",
+    "Batch.Received": "held",
+    "Batch.Dispatched": "in_transit",
+    "Batch.Consumed": "consumed",
+    "Batch.Valorised": "valorised",
+}
 HIDDEN = {"originator_topic", "timestamp", "organisation_id", "token_id", "request_digest"}
+try:
+    PARIS: ZoneInfo | None = ZoneInfo("Europe/Paris")
+except ZoneInfoNotFoundError:  # a Python without time-zone data (Windows without tzdata)
+    PARIS = None
 
 
 class Problem(Exception):
     """One thing in the bundle that does not hold."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One chained event of an aggregate, decoded."""
+
+    version: int
+    kind: str  # the event's class, e.g. Batch.Corrected
+    state: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A batch consumed or produced by a transformation, as the figures count it."""
+
+    kind: str  # consumed or produced
+    batch_id: str
+    transformation_id: str
+    process: str
+    material: str
+    mass_g: int
+    day: str  # the Paris date it occurred, corrections applied
+    holder: str  # the organisation holding the batch then
 
 
 NEEDED = ("statement.json", "chain.json", "records.jsonl", "events.jsonl", "context.json")
@@ -120,6 +166,11 @@ def check_events(events: list[dict[str, Any]], records: dict[int, dict[str, Any]
             raise Problem(f"event {event['position']} has no chained record in the bundle")
         if record["topic"].split(":")[-1] != event["type"]:
             raise Problem(f"event {event['position']}: type {event['type']} is not the record's")
+        if (dashed(record["originator_id"]), record["version"]) != (
+            event["aggregate_id"],
+            event["version"],
+        ):
+            raise Problem(f"event {event['position']}: aggregate or version is not the record's")
         stored = api_units({k: v for k, v in state_of(record).items() if k not in HIDDEN})
         for field, value in event["payload"].items():
             if stored.get(field) != value:
@@ -138,35 +189,130 @@ def cents(grams: int, rate: str) -> int:
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def summer_time(moment: datetime) -> bool:
+    """The EU rule France keeps since 1996: from 01:00 UTC on the last Sunday of March to
+    01:00 UTC on the last Sunday of October (``moment`` in UTC)."""
+
+    def last_sunday(month: int) -> datetime:
+        end = datetime(moment.year, month, 31, 1, tzinfo=UTC)
+        return end - timedelta(days=(end.weekday() + 1) % 7)
+
+    return last_sunday(3) <= moment < last_sunday(10)
+
+
+def paris_date(text: str) -> str:
+    """The Europe/Paris calendar date of a time: periods are dates there (tz data when this
+    Python has it, else the EU summer-time rule)."""
+    moment = datetime.fromisoformat(text).astimezone(UTC)
+    if PARIS is not None:
+        return moment.astimezone(PARIS).date().isoformat()
+    return (moment + timedelta(hours=2 if summer_time(moment) else 1)).date().isoformat()
+
+
+def dashed(hex_id: str) -> str:
+    return decode({"_type_": "uuid_hex", "_data_": hex_id}) if len(hex_id) == 32 else hex_id
+
+
+def histories(
+    events: list[dict[str, Any]], records: dict[int, dict[str, Any]], through: int
+) -> dict[str, list[Stored]]:
+    """The chained events of each aggregate the bundle names, in version order, up to the
+    statement's position. The rule of corrections reads a batch's whole history, so the bundle
+    must list every one of them."""
+    listed = {event["position"] for event in events}
+    named = {records[position]["originator_id"] for position in listed}
+    found: dict[str, list[Stored]] = {}
+    for position in sorted(records):
+        record = records[position]
+        if position > through or record["originator_id"] not in named:
+            continue
+        kind = record["topic"].split(":")[-1]
+        if position not in listed:
+            aggregate = dashed(record["originator_id"])
+            raise Problem(f"record {position} ({kind} of {aggregate}) is not in events.jsonl")
+        history = found.setdefault(dashed(record["originator_id"]), [])
+        history.append(Stored(record["version"], kind, state_of(record)))
+    for aggregate, history in found.items():
+        if [item.version for item in history] != list(range(1, len(history) + 1)):
+            raise Problem(f"the bundle lacks events of {aggregate}: versions must run from 1")
+    return found
+
+
+def adjusting(history: list[Stored]) -> set[int]:
+    """The corrections (by version) that adjust: those of the mass the batch holds now, while
+    it is held or in transit, decided on the events as recorded."""
+    state, mass_version, found = "held", 0, set()
+    for item in history:
+        state = STATES.get(item.kind, state)
+        if item.kind in MASS_EVENTS:
+            mass_version = item.version
+        elif (
+            item.kind == "Batch.Corrected"
+            and item.state.get("mass_g") is not None
+            and item.state["corrects_version"] == mass_version
+            and state in ("held", "in_transit")
+        ):
+            found.add(item.version)
+    return found
+
+
+def restated(history: list[Stored], adjusts: set[int]) -> dict[int, dict[str, Any]]:
+    """The corrected values of each corrected event (the latest correction wins)."""
+    patches: dict[int, dict[str, Any]] = {}
+    for item in history:
+        if item.kind != "Batch.Corrected":
+            continue
+        patch = patches.setdefault(item.state["corrects_version"], {})
+        if item.state.get("material") is not None:
+            patch["material"] = item.state["material"]
+        if item.state.get("corrected_occurred_at") is not None:
+            patch["occurred_at"] = item.state["corrected_occurred_at"]
+        if item.state.get("mass_g") is not None and item.version not in adjusts:
+            patch["mass_g"] = item.state["mass_g"]
+    return patches
+
+
+def batch_facts(batch_id: str, history: list[Stored]) -> list[Fact]:
+    """What the batch consumed into and produced from transformations, corrections applied."""
+    adjusts = adjusting(history)
+    patches = restated(history, adjusts)
+    facts, mass, material, holder = [], 0, "", ""
+    for item in history:
+        state = {**item.state, **patches.get(item.version, {})}
+        if item.kind in ("Batch.Collected", "Batch.Produced"):
+            material, holder = state["material"], state["holder_id"]
+        if item.kind in MASS_EVENTS or item.version in adjusts:
+            mass = int(state["mass_g"])
+        if item.kind == "Batch.Received":
+            holder = state["holder_id"]
+        if item.kind in ("Batch.Produced", "Batch.Consumed"):
+            kind = "produced" if item.kind == "Batch.Produced" else "consumed"
+            day = paris_date(state["occurred_at"])
+            transformation, process = state["transformation_id"], state["process"]
+            facts.append(Fact(kind, batch_id, transformation, process, material, mass, day, holder))
+    return facts
+
+
 def figures(
-    events: list[dict[str, Any]],
-    records: dict[int, dict[str, Any]],
-    routes: dict[str, Any],
-    rates: dict[str, str],
+    statement: dict[str, Any], found: dict[str, list[Stored]], context: dict[str, Any]
 ) -> dict[str, Any]:
     """The statement's figures recomputed from the chained records only."""
+    routes, rates = context["routes"], context["rates"]
+    organisation, start, end = statement["organisation_id"], statement["from"], statement["to"]
     outputs = {"reuse": 0, "recycling": 0, "csr": 0, "energy": 0, "disposal": 0}
     sorted_input = 0
-    logs: dict[str, dict[str, Any]] = {}
-    batches = corrected_batches(events, records)
-    for event in sorted(events, key=lambda e: e["position"]):
-        state = state_of(records[event["position"]])
-        if event["type"] == "Transformation.Recorded":
-            for item in state["inputs"]:
-                sorted_input += consumed_mass(batches, item, event["aggregate_id"])
-            for item in state["outputs"]:
-                batch = batches.get(item["batch_id"])
-                material = batch["material"] if batch else item["material"]
-                route = routes.get(material)
-                if route in outputs:
-                    outputs[route] += batch["mass"][1] if batch else item["mass_g"]
-        elif event["type"] == "WorkLog.Logged":
-            logs[event["aggregate_id"]] = dict(state)
-        elif event["type"] == "WorkLog.Corrected":
-            logs[event["aggregate_id"]].update(state["changes"])
-    sorting = [log for log in logs.values() if log["activity"] == "sorting"]
-    sorting_hours = sum(log["hours_centi"] for log in sorting)
-    insertion = sum(log["hours_centi"] for log in sorting if log["contract"] == "insertion")
+    for fact in counted_facts(found, organisation, start, end):
+        if fact.kind == "consumed":
+            sorted_input += fact.mass_g
+        elif routes.get(fact.material) in outputs:
+            outputs[routes[fact.material]] += fact.mass_g
+    sorting_hours = insertion = 0
+    for log in filter(None, map(work_log, found.values())):
+        if log["site_organisation_id"] != organisation or log["activity"] != "sorting":
+            continue
+        if start <= log["work_date"] <= end:
+            sorting_hours += log["hours_centi"]
+            insertion += log["hours_centi"] if log["contract"] == "insertion" else 0
     lines = {
         "sbase": cents(outputs["recycling"] + outputs["csr"], rates["sbase"]),
         "scomp_recycling": cents(outputs["recycling"], rates["scomp_recycling"]),
@@ -187,46 +333,46 @@ def figures(
     }
 
 
-def corrected_batches(
-    events: list[dict[str, Any]], records: dict[int, dict[str, Any]]
-) -> dict[str, dict[str, Any]]:
-    """Each batch's mass by version, material and consumptions, with corrections applied.
-
-    As the ledger does: an event that sets a mass sets it at its version, a correction replaces
-    the mass of the version it corrects (or the material), and a batch goes into a
-    transformation with the mass of its latest version that set one.
-    """
-    batches: dict[str, dict[str, Any]] = {}
-    for event in sorted(events, key=lambda e: e["position"]):
-        kind = event["type"]
-        if not kind.startswith("Batch."):
+def counted_facts(
+    found: dict[str, list[Stored]], organisation: str, start: str, end: str
+) -> list[Fact]:
+    """The organisation's sorting inputs and outputs dated in the period, each checked against
+    the transformation that records it."""
+    sortings = {
+        aggregate: history[0].state
+        for aggregate, history in found.items()
+        if history[0].kind == "Transformation.Recorded"
+    }
+    counted = []
+    for aggregate, history in found.items():
+        if not history[0].kind.startswith("Batch."):
             continue
-        state = state_of(records[event["position"]])
-        batch = batches.setdefault(
-            event["aggregate_id"], {"mass": {}, "material": None, "consumed": {}}
-        )
-        if kind in MASS_EVENTS:
-            batch["mass"][event["version"]] = state["mass_g"]
-        if kind in ("Batch.Collected", "Batch.Produced"):
-            batch["material"] = state["material"]
-        elif kind == "Batch.Consumed":
-            batch["consumed"][state["transformation_id"]] = max(batch["mass"])
-        elif kind == "Batch.Corrected":
-            if state.get("mass_g") is not None:
-                batch["mass"][state["corrects_version"]] = state["mass_g"]
-            if state.get("material") is not None:
-                batch["material"] = state["material"]
-    return batches
+        for fact in batch_facts(aggregate, history):
+            if fact.process != "sorting" or fact.holder != organisation:
+                continue
+            if not start <= fact.day <= end:
+                continue
+            sorting = sortings.get(fact.transformation_id, {"process": None})
+            side = "inputs" if fact.kind == "consumed" else "outputs"
+            listed = {item["batch_id"] for item in sorting.get(side, ())}
+            if sorting["process"] != "sorting" or fact.batch_id not in listed:
+                raise Problem(
+                    f"batch {fact.batch_id} is {fact.kind} by sorting {fact.transformation_id}, "
+                    "whose record in the bundle does not list it"
+                )
+            counted.append(fact)
+    return counted
 
 
-def consumed_mass(
-    batches: dict[str, dict[str, Any]], item: dict[str, Any], transformation_id: str
-) -> int:
-    """An input's mass as it went into the transformation, corrections included."""
-    batch = batches.get(item["batch_id"])
-    if batch is None or transformation_id not in batch["consumed"]:
-        return int(item["mass_g"])
-    return int(batch["mass"][batch["consumed"][transformation_id]])
+def work_log(history: list[Stored]) -> dict[str, Any] | None:
+    """A work log as it stands, corrections applied; None for another aggregate."""
+    if history[0].kind != "WorkLog.Logged":
+        return None
+    log = dict(history[0].state)
+    for item in history[1:]:
+        if item.kind == "WorkLog.Corrected":
+            log.update(item.state["changes"])
+    return log
 
 
 def check_figures(statement: dict[str, Any], computed: dict[str, Any]) -> None:
@@ -253,7 +399,8 @@ def verify(path: Path) -> None:
     check_chain(records_list, chain, statement)
     records = {r["position"]: r for r in records_list}
     check_events(events, records)
-    check_figures(statement, figures(events, records, context["routes"], context["rates"]))
+    found = histories(events, records, statement["position"])
+    check_figures(statement, figures(statement, found, context))
 
 
 def main() -> int:

@@ -540,10 +540,14 @@ class PageState:
 class Replay(PageState):
     """A batch's events applied again, with the corrected values in place of the originals.
 
-    A mass correction of the mass the batch holds now, while it is held or in transit, is a
-    re-weighing found later: it counts as an adjustment when it is made (DESIGN §5, losses).
-    Any other correction (a material, a time, a mass that has since flowed on into a
-    dispatch, a transformation or an outlet) changes the event it corrects.
+    The rule of corrections, for every figure (``ledger.audit.bundle_verifier`` applies the
+    same to the events of an evidence bundle): a correction of the mass the batch holds now
+    (of the event that set its current mass, while the batch is held or in transit) is a
+    re-weighing found later, an adjustment counted in losses when it is made (DESIGN §5), and
+    the events before it keep their figures: a sorting keeps its output. Any other correction
+    (a mass since re-weighed, received, consumed or sold, a material, a time) restates the
+    event it corrects, as if the corrected value had been recorded at first. Which corrections
+    adjust is decided on the events as recorded, so a later correction never changes it.
     """
 
     handlers: ClassVar[dict[type[Any], Callable[[PageState, int, str, Any], None] | None]] = {}

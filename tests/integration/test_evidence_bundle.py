@@ -129,14 +129,43 @@ def test_corrections_after_the_sorting_change_the_figures_and_still_verify(
     result = verify(folder)
     assert result.returncode == 0, result.stdout + result.stderr
 
-    # Without the corrections the events no longer give the statement's figures.
+    # The corrections cannot be left out of the evidence: the verifier reads every chained
+    # event of the batches it names.
     events = (folder / "events.jsonl").read_text().splitlines()
     kept = [line for line in events if '"Batch.Corrected"' not in line]
     assert len(kept) == len(events) - 2
     (folder / "events.jsonl").write_text("".join(line + "\n" for line in kept))
     result = verify(folder)
     assert result.returncode == 1
-    assert "figure tonnes.recycling" in result.stdout
+    assert "(Batch.Corrected of" in result.stdout
+    assert "is not in events.jsonl" in result.stdout
+
+
+def test_a_bundle_made_while_the_views_are_behind_verifies_at_their_position(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A correction the views have not applied yet is in the chained records, not in the
+    statement: the verifier counts the events up to the statement's position."""
+    world = build_territory(ledger)
+    sorting = sorted_quarter(ledger, world)
+    runner = ProjectionRunner(ledger)
+    runner.catch_up()
+    bale = next(b for b in world_bales(ledger, sorting) if b["mass_kg"] == 412.5)
+    received = next(e["seq"] for e in ledger.history(bale["id"]) if e["type"] == "Received")
+    cmd = Correct(received, "scale drift", mass_kg=Decimal("402.5"))
+    ledger.correct(world.actor("sorter"), bale["id"], cmd)
+    content, statement = build_bundle(
+        ledger, runner.db, str(world.workshop), period_of(ledger.today())
+    )
+    runner.close()
+    assert statement["sorted_input_tonnes"] == 0.8  # without the correction
+    assert statement["position"] < ledger.event_log.max_position()
+    folder = tmp_path / "bundle"
+    with zipfile.ZipFile(__import__("io").BytesIO(content)) as archive:
+        archive.extractall(folder)
+    assert '"Batch.Corrected"' in (folder / "events.jsonl").read_text()
+    result = verify(folder)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def world_bales(ledger: Ledger, sorting: UUID) -> list[dict[str, Any]]:
@@ -222,3 +251,24 @@ def test_the_statement_endpoint_prints_the_chain_head_and_serves_the_bundle(
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_verifier_dates_events_in_paris_without_time_zone_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where Python has no tz data, the EU summer-time rule gives the dates the ledger gives."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from ledger.audit import bundle_verifier
+
+    paris = ZoneInfo("Europe/Paris")
+    monkeypatch.setattr(bundle_verifier, "PARIS", None)
+    moments = []
+    for year in range(2000, 2041):
+        for month, day in ((3, 24), (10, 24), (12, 31)):  # the week of each change, a new year
+            start = datetime(year, month, day, tzinfo=UTC)
+            moments += [start + timedelta(minutes=30 * step) for step in range(8 * 48)]
+    for moment in moments:
+        expected = moment.astimezone(paris).date().isoformat()
+        assert bundle_verifier.paris_date(moment.isoformat()) == expected, moment
