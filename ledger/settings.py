@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,14 +83,14 @@ class Settings:
         }
 
     def signing_key(self) -> bytes:
-        """The key for label signatures and sessions (random per process when not configured)."""
-        return (self.secret_key or _PROCESS_SECRET).encode()
+        """The key for label signatures, sessions and form tokens (``ledger.storage.keys``
+        settles it when a ledger opens: configured, or the SQLite ledger's own key file)."""
+        if not self.secret_key:
+            raise RuntimeError("No signing key: LEDGER_SECRET_KEY is not set for this ledger.")
+        return self.secret_key.encode()
 
     def with_overrides(self, **changes: str | None) -> Settings:
         """A copy with some fields changed (tests, CLI options)."""
         from dataclasses import replace
 
         return replace(self, **changes)  # type: ignore[arg-type]
-
-
-_PROCESS_SECRET = secrets.token_hex(32)

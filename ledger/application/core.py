@@ -42,6 +42,7 @@ from ledger.domain.registry import (
     Territory,
 )
 from ledger.settings import Settings
+from ledger.storage.keys import settle_secret_key
 from ledger.storage.store import EventLog
 
 A = TypeVar("A", bound=Aggregate)
@@ -125,6 +126,7 @@ class LedgerCore(Application[UUID]):
     name = "Ledger"
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
+        settings = settle_secret_key(settings)
         self.settings = settings
         self.clock = clock
         self.before_commit: Callable[[], None] | None = None  # a seam for concurrency tests
