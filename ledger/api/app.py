@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ledger.api.errors import install_error_handlers
 from ledger.api.headers import install_security_headers
+from ledger.api.limits import BodyLimit
 from ledger.api.readmodels import install_views, views_lifespan
 from ledger.api.routers import (
     audit,
@@ -28,6 +29,7 @@ from ledger.api.routers.dashboard import install_dashboard
 from ledger.application.ledger import Ledger
 from ledger.settings import Settings
 from ledger.storage.database import prepare_database
+from ledger.storage.keys import require_secret_key
 from ledger.web.install import install_web
 
 API_PREFIX = "/api/v1"
@@ -55,8 +57,9 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=views_lifespan,
     )
-    app.state.settings = settings
     app.state.ledger = ledger if ledger is not None else open_ledger(settings)
+    app.state.settings = app.state.ledger.settings  # with the ledger's signing key settled
+    require_secret_key(app.state.settings)
     install_error_handlers(app)
     install_views(app)
     routers = (
@@ -77,6 +80,7 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
     install_web(app)
     install_docs(app)
     install_security_headers(app)
+    app.add_middleware(BodyLimit)
     return app
 
 

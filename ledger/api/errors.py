@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,9 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ledger.api.limits import body_cut_off, too_large_body
 from ledger.api.schemas import ErrorResponse
 from ledger.domain.errors import ErrorKind, LedgerError
 
+LOG = logging.getLogger("ledger.api")
 STATUS_BY_KIND = {
     ErrorKind.INVALID: 422,
     ErrorKind.UNKNOWN_REFERENCE: 422,
@@ -57,37 +61,68 @@ async def ledger_error(_: Request, exc: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
     if status == 429:
         headers["Retry-After"] = str(exc.details.get("retry_after_seconds", 60))
-    body = error_body(exc.code, exc.message, jsonable(exc.details))
+    body = jsonable(error_body(exc.code, exc.message, exc.details))
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def validation_error(_: Request, exc: Exception) -> JSONResponse:
+CODE_BY_VALIDATION_TYPE = {"invalid_text": "invalid_text", "json_invalid": "invalid_json"}
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if body_cut_off(request.scope):
+        return JSONResponse(too_large_body(), status_code=413)
+    errors = exc.errors()
     problems = [
         {"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
-        for e in exc.errors()
+        for e in errors
     ]
     first = problems[0] if problems else {"field": "", "problem": "invalid"}
     message = f"Invalid request: {first['field']}: {first['problem']}."
-    return JSONResponse(error_body("invalid_input", message, {"errors": problems}), 422)
+    code = CODE_BY_VALIDATION_TYPE.get(
+        str(errors[0].get("type")) if errors else "", "invalid_input"
+    )
+    return JSONResponse(jsonable(error_body(code, message, {"errors": problems})), 422)
 
 
-async def http_error(_: Request, exc: Exception) -> JSONResponse:
+async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    """Whatever went wrong inside still answers the error model (and is logged in full)."""
+    LOG.error("unexpected error", exc_info=exc)
+    body = error_body("internal_error", "The ledger could not answer this request; it is logged.")
+    return JSONResponse(body, status_code=500)
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if body_cut_off(request.scope):
+        return JSONResponse(too_large_body(), status_code=413)
     code = CODE_BY_STATUS.get(exc.status_code, "http_error")
     return JSONResponse(
-        error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+        jsonable(error_body(code, str(exc.detail))),
+        status_code=exc.status_code,
+        headers=exc.headers,
     )
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def jsonable(value: Any) -> Any:
+    """Details made writable as JSON: what a hostile request echoes (a lone surrogate, a key
+    that is not text) is replaced, so the error itself can always be written."""
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {clean(str(k)): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, int | float | bool) or value is None:
         return value
-    return str(value)
+    return clean(str(value))
+
+
+def clean(text: str) -> str:
+    return LONE_SURROGATE.sub("\ufffd", text[:1000])
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -95,3 +130,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LedgerError, ledger_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -13,17 +13,70 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from ledger.domain.quantities import MAX_NUMBER_CHARACTERS
+from ledger.domain.text import forbidden_character
 
 T = TypeVar("T")
 Kg = Decimal
 Code = str
 
 
+MULTILINE_FIELDS = frozenset({"reason", "note", "message", "comment"})
+
+
 class Body(BaseModel):
-    """Requests refuse unknown fields: a typo must not be silently ignored."""
+    """Requests refuse unknown fields (a typo must not be silently ignored), text holding
+    control or invisible characters, and numbers written with more than 20 characters — before
+    anything is computed from them (DESIGN §4.4: whatever is accepted can be projected)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def within_bounds(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name or ""
+        check_raw(value, name in MULTILINE_FIELDS, numeric_field(cls, name))
+        return value
+
+
+def numeric_field(model: type[BaseModel], name: str) -> bool:
+    """Whether a field holds a number (its text is then read from at most 20 characters)."""
+    field = model.model_fields.get(name)
+    annotation = str(field.annotation) if field is not None else ""
+    return any(kind in annotation for kind in ("Decimal", "int", "float"))
+
+
+def check_raw(value: Any, multiline: bool, numeric: bool) -> None:
+    """Refuse text the ledger does not store and over-long numbers, wherever they are nested."""
+    if numeric and isinstance(value, bool):
+        raise PydanticCustomError("invalid_number", "a number, not true or false, is expected", {})
+    if isinstance(value, str):
+        bad = forbidden_character(value, multiline)
+        if bad is not None:
+            raise PydanticCustomError(
+                "invalid_text",
+                "text holds a control or invisible character (U+{code})",
+                {"code": f"{ord(bad):04X}"},
+            )
+        if numeric and len(value) > MAX_NUMBER_CHARACTERS:
+            raise PydanticCustomError(
+                "invalid_number", "a number is written with more than 20 characters", {}
+            )
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if len(str(value)) > MAX_NUMBER_CHARACTERS:
+            raise PydanticCustomError(
+                "invalid_number", "a number is written with more than 20 characters", {}
+            )
+    elif isinstance(value, list | tuple):
+        for item in value:
+            check_raw(item, multiline, numeric)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_raw(key, False, False)
+            check_raw(item, multiline, False)
 
 
 # -- errors ----------------------------------------------------------------------------------
@@ -414,8 +467,17 @@ class FeedEvent(BaseModel):
     payload: dict[str, Any]
 
 
+class ViewFailure(BaseModel):
+    position: int = Field(description="The event the view cannot apply: it stopped before it.")
+    error: str
+    since: str
+
+
 class Health(BaseModel):
     status: str
     backend: str
     event_position: int
     views: dict[str, int]
+    failing: dict[str, ViewFailure] = Field(
+        default_factory=dict, description="Views stopped before an event they cannot apply."
+    )

@@ -17,11 +17,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.errors import InvalidInput, MaterialAlreadyDefined, UnknownMaterial
+from ledger.domain.text import check_text
 
 ROUTES = ("reuse", "recycling", "csr", "energy", "disposal")
 ENERGY_ROUTES = ("csr", "energy")
 FILIERES = ("textile", "wood", "flax")
 MATERIAL_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){1,3}$")
+FILIERE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,19 @@ class Material:
         moisture = Decimal(str(data.get("default_moisture_pct", "0")))
         if not (Decimal(0) <= lhv <= Decimal(60) and Decimal(0) <= moisture < Decimal(100)):
             raise InvalidInput("lhv_dry_mj_per_kg must be 0-60 and default_moisture_pct 0-100.")
+        filiere = str(data.get("filiere") or code.split(".")[0])
+        if not FILIERE.match(filiere):
+            raise InvalidInput(
+                "A filière is a short lower-case word, e.g. 'textile'.", filiere=filiere
+            )
         return cls(
             code=code,
-            filiere=str(data.get("filiere") or code.split(".")[0]),
+            filiere=filiere,
             route=route,
             lhv_dry_mj_per_kg=lhv,
             default_moisture_pct=moisture,
-            name_fr=str(data.get("name_fr", "")),
-            name_en=str(data.get("name_en", "")),
+            name_fr=check_text(data.get("name_fr"), "name_fr", 200) or "",
+            name_en=check_text(data.get("name_en"), "name_en", 200) or "",
         )
 
     def to_dict(self) -> dict[str, Any]:

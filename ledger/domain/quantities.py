@@ -8,13 +8,16 @@ stored in an event.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ledger.domain.errors import InvalidInput, InvalidMass, InvalidTime, InvalidWorkLog
 
 MAX_BATCH_GRAMS = 40_000_000  # 40 t: more than any truck carries in one batch
 FUTURE_TOLERANCE = timedelta(minutes=5)  # phones' clocks drift
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # nothing the ledger traces happened before
+MAX_NUMBER_CHARACTERS = 20  # a number is read from at most this many characters
+MAX_MAGNITUDE = 15  # and lies within 10^-15 .. 10^15 before any arithmetic
 WORKER_REF = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 COMMUNE_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
@@ -22,13 +25,25 @@ Number = Decimal | int | float | str
 
 
 def as_decimal(value: Number, what: str) -> Decimal:
-    """Read a JSON number exactly (a float goes through its shortest repr, 412.5 stays 412.5)."""
+    """Read a JSON number exactly (a float goes through its shortest repr, 412.5 stays 412.5).
+
+    Read from at most 20 characters and refused beyond 10^15 before any arithmetic: a tiny
+    request must not make the ledger compute with a number of a million digits."""
+    if isinstance(value, bool):
+        raise InvalidInput(f"{what} must be a number.", field=what)
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        raise InvalidInput(
+            f"{what} is written with more than {MAX_NUMBER_CHARACTERS} characters.", field=what
+        )
     try:
-        number = Decimal(str(value))
+        number = Decimal(text.strip())
     except InvalidOperation:
-        raise InvalidInput(f"{what} must be a number.", value=str(value)) from None
+        raise InvalidInput(f"{what} must be a number.", field=what) from None
     if not number.is_finite():
-        raise InvalidInput(f"{what} must be a finite number.", value=str(value))
+        raise InvalidInput(f"{what} must be a finite number.", field=what)
+    if number and not -MAX_MAGNITUDE <= number.adjusted() <= MAX_MAGNITUDE:
+        raise InvalidInput(f"{what} is out of range.", field=what)
     return number
 
 
@@ -88,9 +103,15 @@ def hundredths_of_hours(value: Number) -> int:
 
 
 def check_occurred_at(occurred_at: datetime, now: datetime, what: str = "occurred_at") -> datetime:
-    """Refuse a naive time, or one more than 5 minutes ahead of the ledger's clock."""
+    """Refuse a naive time, one before 2000, or one more than 5 minutes ahead of the ledger's
+    clock: whatever is accepted has a place on every view's calendar."""
     if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
         raise InvalidTime(f"{what} must carry a timezone, e.g. 2026-09-14T08:30:00+02:00.")
+    wall = occurred_at.replace(tzinfo=None)  # compared as wall clock first: no overflow
+    if wall < datetime(2000, 1, 2) and (wall < datetime(2000, 1, 1) or occurred_at < EARLIEST):
+        raise InvalidTime(f"{what} is before 2000-01-01.", **{what: occurred_at.isoformat()})
+    if wall.year > now.year + 1:
+        raise InvalidTime(f"{what} is in the future.", **{what: occurred_at.isoformat()})
     if occurred_at > now + FUTURE_TOLERANCE:
         raise InvalidTime(
             f"{what} is more than 5 minutes in the future.",
@@ -101,7 +122,9 @@ def check_occurred_at(occurred_at: datetime, now: datetime, what: str = "occurre
 
 
 def check_work_date(day: date, today: date) -> date:
-    """A work log's date cannot be in the future."""
+    """A work log's date cannot be in the future, nor before 2000."""
+    if day < EARLIEST.date():
+        raise InvalidWorkLog("A work log's date cannot be before 2000-01-01.", date=day.isoformat())
     if day > today:
         raise InvalidWorkLog("A work log's date cannot be in the future.", date=day.isoformat())
     return day
