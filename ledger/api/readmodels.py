@@ -2,7 +2,8 @@
 
 A phone that just recorded a collection and opens the stock page wants to see it: a write sent
 with ``Ledger-Wait-For-Views: true`` answers only once every view has applied it (or after 5 s),
-and says which position the views reached in ``Ledger-Views-Position``.
+and says which position the views reached in ``Ledger-Views-Position``; when they do not hold it
+yet (slow, or a view stopped on an event), ``Ledger-Views-Behind`` names the views behind.
 
 Every report (stock, indicators, statements, metabolism, exports) says in ``Ledger-Chain-Head``
 the head digest of the hash chain over the event log when it was read, so a figure kept from
@@ -23,6 +24,7 @@ from ledger.projections.service import Views
 
 WAIT_HEADER = "Ledger-Wait-For-Views"
 VIEWS_POSITION_HEADER = "Ledger-Views-Position"
+VIEWS_BEHIND_HEADER = "Ledger-Views-Behind"
 CHAIN_HEAD_HEADER = "Ledger-Chain-Head"
 REPORTS = tuple(
     "/api/v1/" + path for path in ("stock", "indicators/", "reports/", "metabolism", "export/")
@@ -42,8 +44,10 @@ def install_views(app: FastAPI) -> None:
         position = response.headers.get(POSITION_HEADER)
         if position and request.headers.get(WAIT_HEADER, "").lower() in ("1", "true", "yes"):
             views: Views = app.state.views
-            await run_in_threadpool(views.wait_for, int(position))
+            caught_up = await run_in_threadpool(views.wait_for, int(position))
             response.headers[VIEWS_POSITION_HEADER] = str(views.position())
+            if not caught_up:  # the write is kept; the figures do not hold it yet
+                response.headers[VIEWS_BEHIND_HEADER] = behind(views, int(position))
         return response
 
     @app.middleware("http")
@@ -58,6 +62,18 @@ def install_views(app: FastAPI) -> None:
             if head is not None:
                 response.headers[CHAIN_HEAD_HEADER] = head
         return response
+
+
+def behind(views: Views, position: int) -> str:
+    """Which views do not hold the write yet: ``batches (stopped at 1234), work``."""
+    failing = views.failures()
+    names = []
+    for name, at in sorted(views.positions().items()):
+        if at < position:
+            names.append(
+                f"{name} (stopped at {failing[name].position})" if name in failing else name
+            )
+    return ", ".join(names) or "none"
 
 
 @asynccontextmanager

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import typer
@@ -47,11 +48,19 @@ def serve(
     """Serve the API and pages as configured by LEDGER_* variables (never loads demo data)."""
     import uvicorn
 
+    from ledger.storage.keys import MissingSecretKey, require_secret_key
+
     settings = Settings.from_env()
     if workers > 1 and settings.backend == "sqlite":
         typer.echo("Several workers need PostgreSQL: SQLite has one writer at a time.", err=True)
         raise typer.Exit(2)
     ledger = open_ledger()
+    try:
+        require_secret_key(ledger.settings)
+    except MissingSecretKey as error:
+        ledger.close()
+        typer.echo(f"Not started: {error}", err=True)
+        raise typer.Exit(2) from None
     if print_admin_token:
         _, secret = ledger.issue_token(CLI_ADMIN, IssueToken(SYSTEM_ORGANISATION_ID, "admin"))
         typer.echo(f"Admin token (shown once): {secret}")
@@ -82,6 +91,9 @@ def project(
         count = runner.catch_up()
         elapsed = time.perf_counter() - started
         typer.echo(f"Views caught up: {count} events in {elapsed:.1f} s; {runner.positions()}")
+        say_failures(runner.failed.values())
+        if once and runner.failed:
+            raise typer.Exit(1)
         if not once:
             chain = HashChain(ledger)
             follower = threading.Thread(target=chain.follow, args=(stop,), daemon=True)
@@ -108,6 +120,7 @@ def rebuild(
     try:
         started = time.perf_counter()
         count = runner.rebuild([view] if view else None)
+        failed = list(runner.failed.values())
     except ValueError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
@@ -115,6 +128,9 @@ def rebuild(
         runner.close()
         ledger.close()
     typer.echo(f"Rebuilt in {time.perf_counter() - started:.1f} s from {count} events.")
+    say_failures(failed)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -255,6 +271,12 @@ def audit_verify() -> None:
     typer.echo(f"{result.checked} records verified in {elapsed:.1f} s", err=True)
     if not result.ok:
         raise typer.Exit(1)
+
+
+def say_failures(failures: Iterable[Any]) -> None:
+    """Why views stopped: which view, before which event, with what error."""
+    for failure in failures:
+        typer.echo(f"Stopped: {failure.sentence()}", err=True)
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import resolve_topic
 
 from ledger.application.core import LedgerCore
+from ledger.projections import failures
 from ledger.projections.base import View
 from ledger.projections.batches import BatchesView
 from ledger.projections.db import ViewDatabase
@@ -312,6 +313,10 @@ class DecodedPage:
     events: dict[str, Events]  # each view's (position, event), for the views behind when read
 
 
+class _RollBack(Exception):
+    """Leave a transaction without keeping what was done in it."""
+
+
 class ProjectionRunner:
     """Feeds the views from the ledger's event log."""
 
@@ -320,6 +325,7 @@ class ProjectionRunner:
         ledger: LedgerCore,
         views: Sequence[View] | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
+        retry_failed: bool = True,
     ) -> None:
         self.ledger = ledger
         self.views = list(views) if views is not None else all_views(ledger)
@@ -329,15 +335,18 @@ class ProjectionRunner:
         self.decoder = EventDecoder(ledger.mapper, self.reader.id_type)
         self.topics: frozenset[str] = frozenset().union(*(view.topics for view in self.views))
         self.unread: tuple[str, ...] = ()  # stored topics no view reads: their state is not read
-        self.setup()
+        self.failed: dict[str, failures.Failure] = {}
+        self.setup(retry_failed)
 
     def close(self) -> None:
         self.db.close()
 
-    def setup(self) -> None:
+    def setup(self, retry_failed: bool = True) -> None:
         """Create the position table and the views' tables if they are missing, and rebuild
-        the views whose tables have another shape than the code's (an upgrade)."""
+        the views whose tables have another shape than the code's (an upgrade). Views that
+        stopped on an event are tried again (``retry_failed``), or stay stopped."""
         with self.db.transaction():
+            failures.create_table(self.db)
             self.db.execute(
                 f"CREATE TABLE IF NOT EXISTS view_positions (name TEXT PRIMARY KEY, "
                 f"position {self.db.big_integer} NOT NULL)"
@@ -350,6 +359,15 @@ class ProjectionRunner:
                     "INSERT INTO view_positions VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
                     (view.name,),
                 )
+        if retry_failed:
+            failures.clear(self.db, [view.name for view in self.views])
+        else:
+            self.failed = failures.failures(self.db)
+
+    @property
+    def active(self) -> list[View]:
+        """The views that are not stopped on an event."""
+        return [view for view in self.views if view.name not in self.failed]
 
     def positions(self) -> dict[str, int]:
         """Each view's position: the last event it has applied."""
@@ -364,7 +382,10 @@ class ProjectionRunner:
 
     def run_page(self) -> int:
         """Apply the next page of events to the views behind; returns how many were read."""
-        positions = self.positions()
+        active = {view.name for view in self.active}
+        positions = {name: p for name, p in self.positions().items() if name in active}
+        if not positions:
+            return 0
         with paused_gc(self.page_size >= GC_PAUSE_PAGE_SIZE):
             page = self.read_page(self.reader, min(positions.values(), default=0), positions)
             if page is None:
@@ -380,7 +401,7 @@ class ProjectionRunner:
         if not rows:
             return None
         last = rows[-1][0]
-        behind = [view for view in self.views if positions.get(view.name, 0) < last]
+        behind = [view for view in self.active if positions.get(view.name, 0) < last]
         wanted: set[str] = set().union(*(view.topics for view in behind))
         events = self.split(self.decode(rows, wanted), behind)
         return DecodedPage(start, last, len(rows), events)
@@ -420,25 +441,81 @@ class ProjectionRunner:
 
     def apply(self, page: DecodedPage) -> None:
         """Apply a page to each view that needs it, with the views' new positions, in one
-        transaction."""
-        with self.db.transaction():
-            current = self._locked_positions()
-            for view in self.views:
-                seen = current.get(view.name, 0)
-                # A view already past the page, set back (a rebuild) since the page was read,
-                # or whose events were not decoded (it was not behind then), is left alone:
-                # the next page starts from its position.
-                todo = page.events.get(view.name)
-                if seen >= page.last or seen < page.start or todo is None:
-                    continue
-                if seen > page.start:  # moved on since the page was read: the rest of it
-                    todo = [(p, e) for p, e in todo if p > seen]
-                if todo:
-                    view.apply(self.db, todo)
-                self.db.execute(
-                    "UPDATE view_positions SET position = ? WHERE name = ?",
-                    (page.last, view.name),
-                )
+        transaction; if a view fails on it, to each view on its own, and the failing one stops
+        before the event it cannot apply (``ledger.projections.failures``)."""
+        try:
+            with self.db.transaction():
+                current = self._locked_positions()
+                for view in self.active:
+                    self._apply_view(view, page, current)
+        except Exception as error:
+            if failures.is_transient(error):
+                raise
+            self._apply_one_view_at_a_time(page)
+
+    def _todo(self, view: View, page: DecodedPage, seen: int) -> Events | None:
+        """The view's events of the page it has not applied (None: leave the view alone).
+
+        A view already past the page, set back (a rebuild) since the page was read, or whose
+        events were not decoded (it was not behind then), is left alone: the next page starts
+        from its position."""
+        todo = page.events.get(view.name)
+        if seen >= page.last or seen < page.start or todo is None:
+            return None
+        if seen > page.start:  # moved on since the page was read: the rest of it
+            todo = [(p, e) for p, e in todo if p > seen]
+        return todo
+
+    def _apply_view(self, view: View, page: DecodedPage, current: dict[str, int]) -> None:
+        todo = self._todo(view, page, current.get(view.name, 0))
+        if todo is None:
+            return
+        if todo:
+            view.apply(self.db, todo)
+        self._set_position(view, page.last)
+
+    def _set_position(self, view: View, position: int) -> None:
+        self.db.execute(
+            "UPDATE view_positions SET position = ? WHERE name = ?", (position, view.name)
+        )
+
+    def _apply_one_view_at_a_time(self, page: DecodedPage) -> None:
+        for view in self.active:
+            try:
+                with self.db.transaction():
+                    self._apply_view(view, page, self._locked_positions())
+            except Exception as error:
+                if failures.is_transient(error):
+                    raise
+                self._stop_view(view, page, error)
+
+    def _stop_view(self, view: View, page: DecodedPage, error: BaseException) -> None:
+        """Apply the view's events up to the one it cannot apply, and stop it there."""
+        todo = self._todo(view, page, self.positions().get(view.name, 0)) or []
+        bad, cause = self._first_failing(view, todo)
+        position = todo[bad][0] if todo else page.start + 1
+        if bad:
+            with self.db.transaction():
+                view.apply(self.db, todo[:bad])
+                self._set_position(view, position - 1)
+        self.failed[view.name] = failures.record(self.db, view.name, position, cause or error)
+
+    def _first_failing(self, view: View, todo: Events) -> tuple[int, BaseException | None]:
+        """The index of the first event the view cannot apply on its own, and its error (the
+        events are applied one by one in a transaction that is then rolled back)."""
+        found: tuple[int, BaseException | None] = (0, None)
+        try:
+            with self.db.transaction():
+                for index, item in enumerate(todo):
+                    try:
+                        view.apply(self.db, [item])
+                    except Exception as error:
+                        found = (index, error)
+                        break
+                raise _RollBack
+        except _RollBack:
+            pass
+        return found
 
     def catch_up(self, max_pages: int | None = None) -> int:
         """Run pages until the views reach the end of the log; returns events read."""
@@ -464,6 +541,9 @@ class ProjectionRunner:
                 self.db.execute(
                     "UPDATE view_positions SET position = 0 WHERE name = ?", (view.name,)
                 )
+        failures.clear(self.db, [view.name for view in chosen])
+        for view in chosen:
+            self.failed.pop(view.name, None)
         return self.catch_up()
 
     def run_forever(self, stop: threading.Event, poll_seconds: float = 0.05) -> None:
@@ -471,14 +551,18 @@ class ProjectionRunner:
         while not stop.is_set():
             try:
                 busy = self.run_page() > 0
-            except Exception:  # a view error must not kill the API; retry after a pause
+            except Exception:  # the database itself failed (a view's errors stop only it)
+                LOG.exception("the views could not read or write their database; trying again")
                 busy = False
                 stop.wait(1.0)
             if not busy:
                 stop.wait(poll_seconds)
 
     def wait_for(self, position: int, timeout: float = 5.0) -> bool:
-        """Block until every view has reached ``position`` (read-your-writes)."""
+        """Block until every view has reached ``position`` (read-your-writes); False at once
+        if a view stopped before it."""
+        if any(failure.position <= position for failure in self.failed.values()):
+            return False
         deadline = time.monotonic() + timeout
         while min(self.positions().values(), default=0) < position:
             if time.monotonic() > deadline:

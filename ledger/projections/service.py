@@ -9,6 +9,7 @@ from typing import Any
 
 from ledger.application.core import LedgerCore
 from ledger.audit.chain import HashChain
+from ledger.projections import failures
 from ledger.projections.base import utc_text
 from ledger.projections.db import ViewDatabase
 from ledger.projections.runner import EmbeddedProjections, ProjectionRunner
@@ -41,7 +42,7 @@ class Views:
 
     def __init__(self, ledger: LedgerCore, embedded: bool) -> None:
         self.ledger = ledger
-        ProjectionRunner(ledger).close()  # creates the tables before the first read
+        ProjectionRunner(ledger, retry_failed=False).close()  # the tables, before a read
         HashChain(ledger).close()
         self.embedded_mode = embedded
         self.embedded: EmbeddedProjections | None = None
@@ -125,14 +126,22 @@ class Views:
         chosen = [positions.get(n, 0) for n in names] if names else list(positions.values())
         return min(chosen, default=0)
 
+    def failures(self) -> dict[str, failures.Failure]:
+        """The views stopped before an event they cannot apply."""
+        return failures.failures(self.db)
+
     def wait_for(self, position: int, timeout: float = 5.0) -> bool:
-        """Block until every view has applied the event at ``position``."""
+        """Block until every view has applied the event at ``position``; a view stopped before
+        it is not waited for (the answer is then False, once the others hold it)."""
+        stopped = {name for name, f in self.failures().items() if f.position <= position}
         deadline = time.monotonic() + timeout
-        while self.position() < position:
+        while True:
+            behind = [n for n, p in self.positions().items() if p < position and n not in stopped]
+            if not behind:
+                return not stopped
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.005)
-        return True
 
     def query(self, statement: str, params: Any = ()) -> list[tuple[Any, ...]]:
         return self.db.query(statement, params)

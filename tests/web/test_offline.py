@@ -54,13 +54,23 @@ def history(world: Territory, batch_id: str) -> list[dict[str, Any]]:
     return entries
 
 
+def controlled(page: Page) -> None:
+    """Wait until the service worker controls the page (polled from here: the pages' policy
+    forbids the eval that a waiting predicate would need)."""
+    for _ in range(200):
+        if page.evaluate("navigator.serviceWorker.controller !== null"):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the service worker never took control of the page")
+
+
 def test_offline_commands_reach_the_ledger_once_in_order_with_the_phones_times(
     phone: Callable[[str | None], Page], live: LiveServer, world: Territory
 ) -> None:
     first, second, taken = world.codes[8], world.codes[9], world.codes[10]
     page = phone(world.tokens["collector"])
     opened(page, "/scan")  # online once: the phone keeps the pages and the reference data
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled(page)
 
     page.context.set_offline(True)
     collect_offline(page, signed_path(live, first), "380")

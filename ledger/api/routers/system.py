@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
 from ledger.api.deps import ActorDep, LedgerDep
 from ledger.api.errors import ERROR_RESPONSES
@@ -25,12 +26,17 @@ def events(
     return listing(ledger.feed(after, limit))
 
 
-@router.get("/health", response_model=Health)
-def health(ledger: LedgerDep, request: Request) -> dict[str, Any]:
-    """Whether the ledger answers, its backend, its last event and each view's position."""
-    return {
-        "status": "ok",
+@router.get("/health", response_model=Health, responses={503: {"model": Health}})
+def health(ledger: LedgerDep, request: Request) -> JSONResponse:
+    """Whether the ledger answers, its backend, its last event and each view's position; 503
+    when a view is stopped before an event it cannot apply (which view, since which event)."""
+    views = request.app.state.views
+    failing = {name: failure.to_json() for name, failure in views.failures().items()}
+    body = {
+        "status": "failing" if failing else "ok",
         "backend": ledger.settings.backend,
         "event_position": ledger.event_log.max_position(),
-        "views": request.app.state.views.positions(),
+        "views": views.positions(),
+        "failing": failing,
     }
+    return JSONResponse(body, status_code=503 if failing else 200)
