@@ -21,6 +21,7 @@ from ledger.api.routers import (
     indicators,
     labels,
     registry,
+    subscriptions,
     system,
     transformations,
 )
@@ -68,6 +69,7 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
         declarations,
         audit,
         exports,
+        subscriptions,
         system,
     )
     for module in routers:

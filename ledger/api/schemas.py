@@ -414,6 +414,12 @@ class FeedEvent(BaseModel):
     payload: dict[str, Any]
 
 
+class EventFeed(ListOf[FeedEvent]):
+    """A page of the feed: the events the caller may read, and where the next page starts."""
+
+    next_after: int = Field(description="The position read up to: pass it as `after` next.")
+
+
 class Health(BaseModel):
     status: str
     backend: str

@@ -1,0 +1,170 @@
+"""Subscriptions delivered to a receiver on 127.0.0.1: in log order, signed, at least once,
+retried with backoff, logged, and only what the subscriber's token may read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import pytest
+
+from ledger.application.commands import Actor, LogWork, Subscribe, Weigh
+from ledger.application.ledger import Ledger
+from ledger.deliveries.log import DeliveryLog
+from ledger.deliveries.worker import EmbeddedDeliveries
+from ledger.settings import Settings
+from tests.receiver import Receiver, receiving, until
+from tests.territory import ADMIN, Territory, build_territory, collect, hours_ago
+
+SECRET = "a-long-random-secret-of-the-observatory"
+
+
+@pytest.fixture
+def ledger(settings: Settings) -> Iterator[Ledger]:
+    app = Ledger(settings.with_overrides(subscription_targets="private"))
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def world(ledger: Ledger) -> Territory:
+    return build_territory(ledger)
+
+
+@pytest.fixture
+def deliveries(ledger: Ledger) -> Iterator[EmbeddedDeliveries]:
+    running = EmbeddedDeliveries(ledger, timeout=1.0, backoff=0.05, backoff_cap=0.2, poll=0.02)
+    running.start()
+    yield running
+    running.close()
+
+
+def subscribe(ledger: Ledger, actor: Actor, url: str, kinds: list[str]) -> UUID:
+    return UUID(ledger.subscribe(actor, Subscribe(url=url, kinds=kinds, secret=SECRET)).ref.id)
+
+
+def log_work(ledger: Ledger, world: Territory, worker_ref: str) -> UUID:
+    cmd = LogWork(
+        world.sorting_centre, worker_ref, "insertion", "sorting", Decimal("7"), date.today()
+    )
+    return UUID(ledger.log_work(world.actor("supervisor"), cmd).ref.id)
+
+
+def test_deliveries_arrive_in_order_signed_and_without_gap_after_failures(
+    ledger: Ledger, world: Territory, deliveries: EmbeddedDeliveries
+) -> None:
+    with receiving(Receiver(fail_first=3)) as receiver:
+        subscription = subscribe(
+            ledger, world.actor("collector"), receiver.url, ["Batch.Collected", "Batch.Weighed"]
+        )
+        bags = [
+            collect(ledger, world, kg, hours=5 - i) for i, kg in enumerate(["412.5", "38", "12.25"])
+        ]
+        weighing = Weigh(mass_kg=Decimal("410"), occurred_at=hours_ago(1), ticket_ref="T-17")
+        ledger.weigh(world.actor("collector"), bags[0], weighing)
+        accepted = receiver.wait_for(4)
+
+    types = [r.document["event"]["type"] for r in accepted]
+    assert types == ["Batch.Collected"] * 3 + ["Batch.Weighed"]
+    assert [r.document["event"]["aggregate_id"] for r in accepted[:3]] == [str(b) for b in bags]
+    positions = [r.position for r in accepted]
+    assert positions == sorted(set(positions))  # in log order, each once
+    expected = [e["position"] for e in feed_of(ledger, {"Batch.Collected", "Batch.Weighed"})]
+    assert positions == expected  # no gap
+    assert all(r.signed_by(SECRET) for r in receiver.received)
+    assert not accepted[0].signed_by(SECRET + "x")
+    # The first event was tried four times with one delivery id before anything else was sent.
+    first_tries = receiver.received[:4]
+    assert {r.headers["ledger-delivery-id"] for r in first_tries} == {
+        accepted[0].headers["ledger-delivery-id"]
+    }
+    assert [r.headers["ledger-attempt"] for r in first_tries] == ["1", "2", "3", "4"]
+    assert [r.status for r in receiver.received] == [500, 500, 500, 204, 204, 204, 204]
+
+    log = DeliveryLog(deliveries.worker.db)
+    until(lambda: settled(log, subscription) == positions[-1])  # committed after the answer
+    lines = list(reversed(log.attempts(str(subscription), 100, None)))
+    assert [(a["outcome"], a["http_status"], a["attempt"]) for a in lines[:4]] == [
+        ("failed", 500, 1),
+        ("failed", 500, 2),
+        ("failed", 500, 3),
+        ("delivered", 204, 4),
+    ]
+    assert all(a["next_try_at"] for a in lines[:3]) and lines[3]["next_try_at"] is None
+    state = log.position(str(subscription))
+    assert state is not None and state.position == positions[-1] and state.attempts == 0
+
+
+def settled(log: DeliveryLog, subscription: UUID) -> int | None:
+    state = log.position(str(subscription))
+    return None if state is None else state.position
+
+
+def feed_of(ledger: Ledger, kinds: set[str]) -> list[dict[str, object]]:
+    page, _ = ledger.feed(ADMIN, 0, 1000)
+    return [e for e in page if e["type"] in kinds]
+
+
+def test_another_organisations_subscription_gets_no_work_log(
+    ledger: Ledger, world: Territory, deliveries: EmbeddedDeliveries
+) -> None:
+    with receiving(Receiver()) as collectors, receiving(Receiver()) as workshop:
+        subscribe(ledger, world.actor("collector"), collectors.url, ["WorkLog", "Batch"])
+        subscribe(ledger, world.actor("supervisor"), workshop.url, ["WorkLog"])
+        log_work(ledger, world, "W-0042")
+        log_work(ledger, world, "ICIAD-17")
+        collect(ledger, world, "20")
+        got = collectors.wait_for(1)
+        logs = workshop.wait_for(2)
+        ledger.weigh(world.actor("collector"), UUID(got[0].document["event"]["aggregate_id"]),
+                     Weigh(mass_kg=Decimal("19.5"), occurred_at=hours_ago(0.5)))  # fmt: skip
+        got = collectors.wait_for(2)
+
+    assert [r.document["event"]["type"] for r in got] == ["Batch.Collected", "Batch.Weighed"]
+    assert all("worker_ref" not in r.body.decode() for r in collectors.received)
+    refs = [r.document["event"]["payload"]["worker_ref"] for r in logs]
+    assert refs == ["W-0042", "ICIAD-17"]
+
+
+def test_a_slow_receiver_does_not_hold_back_another_subscription(
+    ledger: Ledger, world: Territory, deliveries: EmbeddedDeliveries
+) -> None:
+    with receiving(Receiver(delay=3.0)) as slow, receiving(Receiver()) as quick:
+        late = subscribe(ledger, world.actor("collector"), slow.url, ["Batch"])
+        subscribe(ledger, world.actor("collector"), quick.url, ["Batch"])
+        for kg in ("10", "11", "12"):
+            collect(ledger, world, kg)
+        assert len(quick.wait_for(3, seconds=2.5)) == 3  # while the slow one times out (1 s)
+        assert slow.accepted == []
+        log = DeliveryLog(deliveries.worker.db)
+        until(lambda: bool(log.attempts(str(late), 10, None)), seconds=5)
+    lines = log.attempts(str(late), 10, None)
+    assert {a["outcome"] for a in lines} == {"failed"}
+    assert all("no answer within 1 s" in a["answer"] for a in lines)
+    assert all(a["position"] == lines[0]["position"] for a in lines)  # still the first event
+
+
+def test_a_redirect_is_a_failed_attempt_not_followed(
+    ledger: Ledger, world: Territory, deliveries: EmbeddedDeliveries
+) -> None:
+    with receiving(Receiver(fail_first=2, failure=307)) as receiver:
+        subscribe(ledger, world.actor("collector"), receiver.url, ["Batch.Collected"])
+        collect(ledger, world, "30")
+        accepted = receiver.wait_for(1)
+    assert [r.status for r in receiver.received] == [307, 307, 204]
+    assert accepted[0].headers["ledger-attempt"] == "3"
+
+
+def test_the_secret_is_never_stored_in_clear_nor_shown(ledger: Ledger, world: Territory) -> None:
+    url = "http://127.0.0.1:9/hook"
+    subscription = subscribe(ledger, world.actor("collector"), url, ["Batch"])
+    states = [n.state for n in ledger.recorder.select_notifications(start=1, limit=10_000)]
+    assert not any(SECRET.encode() in state for state in states)
+    assert ledger.subscription_secret(ledger.all_subscriptions()[0]) == SECRET
+    shown = ledger.subscription_json(world.actor("collector"), subscription)
+    assert shown["secret_hint"] == "…tory" and SECRET not in str(shown)
+    page, _ = ledger.feed(ADMIN, 0, 1000)
+    created = [e for e in page if e["type"] == "Subscription.Created"]
+    assert created and "sealed_secret" not in created[0]["payload"]
