@@ -92,9 +92,12 @@ def test_deliveries_arrive_in_order_signed_and_without_gap_after_failures(
         ("failed", 500, 3),
         ("delivered", 204, 4),
     ]
-    assert all(a["next_try_at"] for a in lines[:3]) and lines[3]["next_try_at"] is None
+    assert all(a["next_try_at"] for a in lines[:3])
+    assert lines[3]["next_try_at"] is None
     state = log.position(str(subscription))
-    assert state is not None and state.position == positions[-1] and state.attempts == 0
+    assert state is not None
+    assert state.position == positions[-1]
+    assert state.attempts == 0
 
 
 def settled(log: DeliveryLog, subscription: UUID) -> int | None:
@@ -164,7 +167,9 @@ def test_the_secret_is_never_stored_in_clear_nor_shown(ledger: Ledger, world: Te
     assert not any(SECRET.encode() in state for state in states)
     assert ledger.subscription_secret(ledger.all_subscriptions()[0]) == SECRET
     shown = ledger.subscription_json(world.actor("collector"), subscription)
-    assert shown["secret_hint"] == "…tory" and SECRET not in str(shown)
+    assert shown["secret_hint"] == "…tory"
+    assert SECRET not in str(shown)
     page, _ = ledger.feed(ADMIN, 0, 1000)
     created = [e for e in page if e["type"] == "Subscription.Created"]
-    assert created and "sealed_secret" not in created[0]["payload"]
+    assert created
+    assert "sealed_secret" not in created[0]["payload"]

@@ -11,8 +11,8 @@ from uuid import UUID
 
 import pytest
 
-from ledger.application.core import PARIS
 from ledger.application.commands import Actor
+from ledger.application.core import PARIS
 from ledger.application.ledger import Ledger
 from ledger.demo.loader import DemoAlreadyLoaded, demo_is_loaded, load_demo
 from ledger.domain.errors import InvalidTime
