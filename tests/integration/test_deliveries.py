@@ -3,9 +3,14 @@ retried with backoff, logged, and only what the subscriber's token may read."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -143,7 +148,7 @@ def test_a_slow_receiver_does_not_hold_back_another_subscription(
         assert slow.accepted == []
         log = DeliveryLog(deliveries.worker.db)
         until(lambda: bool(log.attempts(str(late), 10, None)), seconds=5)
-    lines = log.attempts(str(late), 10, None)
+        lines = log.attempts(str(late), 10, None)  # while the receiver still listens
     assert {a["outcome"] for a in lines} == {"failed"}
     assert all("no answer within 1 s" in a["answer"] for a in lines)
     assert all(a["position"] == lines[0]["position"] for a in lines)  # still the first event
@@ -173,3 +178,54 @@ def test_the_secret_is_never_stored_in_clear_nor_shown(ledger: Ledger, world: Te
     created = [e for e in page if e["type"] == "Subscription.Created"]
     assert created
     assert "sealed_secret" not in created[0]["payload"]
+
+
+def deliver_process(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+    """`ledger deliver` in a process of its own, as a production deployment runs it."""
+    env = {
+        **os.environ,
+        "LEDGER_DATABASE_URL": settings.database_url,
+        "LEDGER_DATABASE_SCHEMA": settings.database_schema,
+        "LEDGER_SECRET_KEY": settings.secret_key,
+        "LEDGER_SUBSCRIPTION_TARGETS": "private",
+    }
+    command = [sys.executable, "-m", "ledger.cli.main", "deliver", "--timeout", "1"]
+    with log.open("ab") as errors:
+        return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+
+
+def test_a_killed_deliverer_resumes_where_it_stopped(
+    ledger: Ledger, world: Territory, settings: Settings, tmp_path: Path
+) -> None:
+    bags = 40
+    errors = tmp_path / "deliver.err"
+    with receiving(Receiver(delay=0.05)) as receiver:
+        subscribe(ledger, world.actor("collector"), receiver.url, ["Batch.Collected"])
+        for number in range(bags):
+            collect(ledger, world, f"{10 + number}.5")
+        first = deliver_process(settings, errors)
+        try:
+            receiver.wait_for(8, seconds=30)
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=30)
+        before_restart = len(receiver.accepted)
+        assert before_restart < bags, "the deliverer must be killed half-way"
+        second = deliver_process(settings, errors)
+        try:
+            until(lambda: len({r.position for r in receiver.accepted}) == bags, seconds=30)
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(timeout=30)
+        accepted = receiver.accepted
+
+    expected = [e["position"] for e in feed_of(ledger, {"Batch.Collected"})][-bags:]
+    positions = [r.position for r in accepted]
+    assert sorted(set(positions)) == expected  # no gap
+    assert positions == sorted(positions)  # never an earlier event after a later one
+    assert len(positions) - bags <= 1  # at most the one in flight when killed came twice
+    by_position: dict[int, set[str]] = {}
+    for r in accepted:
+        by_position.setdefault(r.position, set()).add(r.headers["ledger-delivery-id"])
+    assert all(len(ids) == 1 for ids in by_position.values())  # a redelivery keeps its id
+    assert "Traceback" not in errors.read_text(encoding="utf-8")
