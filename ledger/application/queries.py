@@ -23,11 +23,12 @@ from ledger.application.representations import (
     transformation_json,
     work_log_json,
 )
-from ledger.application.visibility import CachedOwners, Visibility
+from ledger.application.visibility import CachedOwners, Visibility, reads_work_logs_of
 from ledger.domain.batch import Batch
 from ledger.domain.errors import (
     BatchNotFound,
     LabelNotFound,
+    OrganisationNotAllowed,
     OrganisationNotFound,
     SiteNotFound,
     TransformationNotFound,
@@ -273,10 +274,18 @@ class Queries(LedgerCore):
             raise TransformationNotFound(f"No transformation {transformation_id}.")
         return transformation_json(found)
 
-    def work_log_json(self, work_log_id: UUID) -> dict[str, Any]:
+    def work_log_json(self, work_log_id: UUID, reader: Actor | None = None) -> dict[str, Any]:
+        """A work log, for those who may read its organisation's personal records (§4.4); no
+        reader: the answer to the command that wrote it."""
         found = UnitOfWork(self).get(work_log_id, WorkLog)
         if found is None:
             raise WorkLogNotFound(f"No work log {work_log_id}.")
+        if reader is not None and not reads_work_logs_of(reader, found.site_organisation_id):
+            raise OrganisationNotAllowed(
+                "Work logs are personal records: only their organisation's supervisors and "
+                "admins, auditors and the ledger's admins read them.",
+                work_log_id=str(work_log_id),
+            )
         return work_log_json(found)
 
     # -- the whole log ---------------------------------------------------------------------

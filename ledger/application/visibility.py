@@ -101,6 +101,14 @@ def is_ledger_admin(actor: Actor) -> bool:
     return actor.is_admin and actor.organisation_id == SYSTEM_ORGANISATION_ID
 
 
+def reads_work_logs_of(reader: Actor, organisation_id: UUID | None) -> bool:
+    """Work logs are personal records: read by their organisation's supervisors and admins, by
+    auditors and by the ledger's admins."""
+    if reader.role == "auditor" or is_ledger_admin(reader):
+        return True
+    return reader.role in ("supervisor", "admin") and reader.organisation_id == organisation_id
+
+
 def event_classes(aggregate: type[Aggregate]) -> list[type[Any]]:
     """The event classes an aggregate declares (not the base classes the library adds: its
     ``Event``, and its ``Created`` when the aggregate names its own creation events)."""
@@ -160,10 +168,8 @@ class Visibility:
             return True
         if audience is Audience.LEDGER_ADMINS:
             return False
-        if audience is Audience.WORK_LOG_READERS and reader.role == "auditor":
-            return True
-        if audience is Audience.WORK_LOG_READERS and reader.role not in ("supervisor", "admin"):
-            return False
+        if audience is Audience.WORK_LOG_READERS:
+            return reads_work_logs_of(reader, self.owner(event))
         if audience is Audience.ORGANISATION_ADMINS and not reader.is_admin:
             return False
         return self.owner(event) == reader.organisation_id

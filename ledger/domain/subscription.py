@@ -73,7 +73,7 @@ def check_address(address: Address, networks: str) -> Address:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     never = address.is_link_local or address.is_multicast or address.is_unspecified
-    if never or address.is_reserved:
+    if not address.is_loopback and (never or address.is_reserved):
         raise SubscriptionTargetRefused(
             f"Deliveries never go to {address} (link-local, multicast or reserved).",
             address=str(address),
