@@ -60,9 +60,10 @@ def resolve(host: str, port: int, networks: str) -> Address:
     return addresses[0]
 
 
-def abort(connection: http.client.HTTPConnection) -> None:
+def abort(connection: http.client.HTTPConnection, late: threading.Event) -> None:
     """End a connection from another thread: a receiver that answers a byte at a time must not
     hold a delivery past its deadline (a socket timeout bounds each read, not all of them)."""
+    late.set()  # whatever was read until now is not an answer
     sock = connection.sock
     if sock is not None:
         with contextlib.suppress(OSError):
@@ -103,24 +104,27 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float, network
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection: http.client.HTTPConnection | None = None
     deadline: threading.Timer | None = None
+    late = threading.Event()
     try:
         address = str(resolve(host, port, networks))
         kind = PinnedHTTPSConnection if https else PinnedHTTPConnection
         connection = kind(host, port, address, timeout)
         deadline = threading.Timer(
-            max(0.0, timeout - (time.monotonic() - started)), abort, (connection,)
+            max(0.0, timeout - (time.monotonic() - started)), abort, (connection, late)
         )
         deadline.start()
         connection.request("POST", target, body=body, headers=headers)
         response = connection.getresponse()
         text = response.read(ANSWER_BYTES).decode("utf-8", "replace")
+        if late.is_set():
+            raise TimeoutError("cut at the deadline")
         return Answer(response.status, text, time.monotonic() - started)
     except LedgerError as refused:
         return Answer(None, f"refused: {refused.message}", time.monotonic() - started)
     except (OSError, http.client.HTTPException, ValueError) as error:
         seconds = time.monotonic() - started
-        late = isinstance(error, TimeoutError) or seconds >= timeout
-        reason = f"no answer within {timeout:g} s" if late else type(error).__name__
+        overdue = isinstance(error, TimeoutError) or late.is_set() or seconds >= timeout
+        reason = f"no answer within {timeout:g} s" if overdue else type(error).__name__
         return Answer(None, f"{reason}: {error}", seconds)
     finally:
         if deadline is not None:
