@@ -7,18 +7,24 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
-from datetime import date
+from contextlib import closing
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid5
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from ledger.application.commands import Actor, LogWork, Subscribe, Weigh
+from ledger.application.commands import Actor, IssueToken, LogWork, Subscribe, Weigh
 from ledger.application.ledger import Ledger
 from ledger.deliveries.log import DeliveryLog
 from ledger.deliveries.worker import EmbeddedDeliveries
+from ledger.domain.registry import SYSTEM_ORGANISATION_ID, Token
+from ledger.projections.db import ViewDatabase
+from ledger.projections.runner import ProjectionRunner
 from ledger.settings import Settings
 from tests.receiver import Receiver, receiving, until
 from tests.territory import ADMIN, Territory, build_territory, collect, hours_ago
@@ -36,6 +42,16 @@ def ledger(settings: Settings) -> Iterator[Ledger]:
 @pytest.fixture
 def world(ledger: Ledger) -> Territory:
     return build_territory(ledger)
+
+
+@pytest.fixture
+def log(ledger: Ledger) -> Iterator[DeliveryLog]:
+    """The delivery log, read on a connection of the test's own."""
+    db = ViewDatabase(ledger.settings)
+    found = DeliveryLog(db)
+    found.create()
+    yield found
+    db.close()
 
 
 @pytest.fixture
@@ -58,7 +74,7 @@ def log_work(ledger: Ledger, world: Territory, worker_ref: str) -> UUID:
 
 
 def test_deliveries_arrive_in_order_signed_and_without_gap_after_failures(
-    ledger: Ledger, world: Territory, deliveries: EmbeddedDeliveries
+    ledger: Ledger, world: Territory, deliveries: EmbeddedDeliveries, log: DeliveryLog
 ) -> None:
     with receiving(Receiver(fail_first=3)) as receiver:
         subscription = subscribe(
@@ -88,7 +104,6 @@ def test_deliveries_arrive_in_order_signed_and_without_gap_after_failures(
     assert [r.headers["ledger-attempt"] for r in first_tries] == ["1", "2", "3", "4"]
     assert [r.status for r in receiver.received] == [500, 500, 500, 204, 204, 204, 204]
 
-    log = DeliveryLog(deliveries.worker.db)
     until(lambda: settled(log, subscription) == positions[-1])  # committed after the answer
     lines = list(reversed(log.attempts(str(subscription), 100, None)))
     assert [(a["outcome"], a["http_status"], a["attempt"]) for a in lines[:4]] == [
@@ -137,7 +152,7 @@ def test_another_organisations_subscription_gets_no_work_log(
 
 
 def test_a_slow_receiver_does_not_hold_back_another_subscription(
-    ledger: Ledger, world: Territory, deliveries: EmbeddedDeliveries
+    ledger: Ledger, world: Territory, deliveries: EmbeddedDeliveries, log: DeliveryLog
 ) -> None:
     with receiving(Receiver(delay=3.0)) as slow, receiving(Receiver()) as quick:
         late = subscribe(ledger, world.actor("collector"), slow.url, ["Batch"])
@@ -146,7 +161,6 @@ def test_a_slow_receiver_does_not_hold_back_another_subscription(
             collect(ledger, world, kg)
         assert len(quick.wait_for(3, seconds=2.5)) == 3  # while the slow one times out (1 s)
         assert slow.accepted == []
-        log = DeliveryLog(deliveries.worker.db)
         until(lambda: bool(log.attempts(str(late), 10, None)), seconds=5)
         lines = log.attempts(str(late), 10, None)  # while the receiver still listens
     assert {a["outcome"] for a in lines} == {"failed"}
@@ -229,3 +243,53 @@ def test_a_killed_deliverer_resumes_where_it_stopped(
         by_position.setdefault(r.position, set()).add(r.headers["ledger-delivery-id"])
     assert all(len(ids) == 1 for ids in by_position.values())  # a redelivery keeps its id
     assert "Traceback" not in errors.read_text(encoding="utf-8")
+
+
+def test_deliveries_stop_where_the_subscribers_token_was_revoked(
+    ledger: Ledger, world: Territory, deliveries: EmbeddedDeliveries, log: DeliveryLog
+) -> None:
+    outcome, secret = ledger.issue_token(ADMIN, IssueToken(world.collectors, "collector"))
+    reader = ledger.authenticate(secret)
+    with receiving(Receiver()) as receiver:
+        subscription = subscribe(ledger, reader, receiver.url, ["Batch.Collected"])
+        collect(ledger, world, "21")
+        receiver.wait_for(1)
+        token = ledger.repository.get(UUID(outcome.ref.id))
+        token.trigger_event(Token.Revoked, organisation_id=SYSTEM_ORGANISATION_ID, token_id="t")
+        ledger.save(token)
+        collect(ledger, world, "22")
+        until(lambda: getattr(log.position(str(subscription)), "stopped", None) is not None)
+        collect(ledger, world, "23")
+        time.sleep(0.3)  # several dispatch rounds: nothing more goes out
+    assert len(receiver.received) == 1
+    state = log.position(str(subscription))
+    assert state is not None
+    assert state.stopped == "the subscriber's token was revoked"
+
+
+def test_a_daily_digest_of_the_figures_goes_once_per_day_in_order(
+    ledger: Ledger, world: Territory, deliveries: EmbeddedDeliveries, log: DeliveryLog
+) -> None:
+    with closing(ProjectionRunner(ledger)) as runner:
+        runner.catch_up()
+    with receiving(Receiver()) as receiver:
+        subscription = subscribe(ledger, world.actor("sorter"), receiver.url, ["figures.daily"])
+        until(lambda: log.position(str(subscription)) is not None)
+        today = datetime.now(tz=ZoneInfo("Europe/Paris")).date()
+        three_days_ago = (today - timedelta(days=3)).isoformat()
+        log.db.execute(  # as if the ledger had been stopped for three days
+            "UPDATE subscription_positions SET digest_date = ? WHERE subscription_id = ?",
+            (three_days_ago, str(subscription)),
+        )
+        got = receiver.wait_for(2)
+        time.sleep(0.3)
+    days = [(today - timedelta(days=n)).isoformat() for n in (2, 1)]
+    assert [r.document["digest"]["date"] for r in receiver.received] == days
+    first = got[0].document
+    assert first["digest"]["organisation_id"] == str(world.workshop)
+    assert set(first["digest"]) >= {"circularity", "jobs", "type"}
+    assert first["delivery_id"] == str(uuid5(subscription, f"digest/{days[0]}"))
+    assert all(r.signed_by(SECRET) for r in got)
+    state = log.position(str(subscription))
+    assert state is not None
+    assert state.digest_date == days[-1]
