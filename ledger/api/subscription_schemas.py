@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -16,7 +17,7 @@ class SubscriptionCreate(Body):
         description="Where to POST: http(s), no credentials; see LEDGER_SUBSCRIPTION_TARGETS.",
         examples=["https://observatoire.example/ledger-hook"],
     )
-    kinds: list[str] = Field(
+    kinds: list[Annotated[str, Field(max_length=100)]] = Field(
         max_length=50,
         description="Event kinds as the feed names them (`Batch`, `Batch.Collected`, …), "
         "and `figures.daily` for a daily digest of the organisation's figures.",

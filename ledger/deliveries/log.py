@@ -180,11 +180,12 @@ class DeliveryLog:
                 stopped,
                 digest_date or held.digest_date,
             )
-            self.db.execute(
+            self.db.execute(  # the digest day and the stop are written only when they change
                 "UPDATE subscription_positions SET position = ?, attempts = ?, next_try_at = ?, "
-                "leased_until = ?, stopped = ?, digest_date = ? WHERE subscription_id = ?",
-                (new.position, new.attempts, new.next_try_at, new.leased_until, new.stopped,
-                 new.digest_date, new.subscription_id),
+                "leased_until = ?, stopped = COALESCE(?, stopped), "
+                "digest_date = COALESCE(?, digest_date) WHERE subscription_id = ?",
+                (new.position, new.attempts, new.next_try_at, new.leased_until, stopped,
+                 digest_date, new.subscription_id),
             )  # fmt: skip
         return new
 

@@ -94,9 +94,10 @@ def check_kinds(kinds: list[str], known: frozenset[str]) -> list[str]:
         raise InvalidSubscription(f"kinds lists 1 to {MAX_KINDS} event kinds.")
     unknown = [k for k in chosen if k not in known and k != DIGEST_KIND]
     if unknown:
+        shown = [k[:100] for k in unknown if k.isascii() and k.isprintable()][:20]
         raise InvalidSubscription(
-            f"Unknown event kinds: {', '.join(unknown[:5])}.",
-            unknown=unknown[:20],
+            f"Unknown event kinds: {', '.join(shown[:5]) or 'unreadable names'}.",
+            unknown=shown,
             known=[*sorted(known), DIGEST_KIND],
         )
     return chosen

@@ -101,7 +101,7 @@ def test_a_bad_subscription_is_refused_and_writes_nothing(
     raw = json.dumps(subscription(**changes))  # escapes a lone surrogate as JSON allows
     headers = {**api.headers("collector"), "Content-Type": "application/json"}
     response = api.client.post("/api/v1/subscriptions", content=raw, headers=headers)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5.0  # a guard against a stall, not a benchmark
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == code
     assert api.get("admin", "/health").json()["event_position"] == before
