@@ -28,9 +28,8 @@ from ledger.domain.allocation import AllocatedCode, LabelBlock, LabelRegister
 from ledger.domain.batch import Batch
 from ledger.domain.catalogue import MaterialCatalogue
 from ledger.domain.declaration import Declaration
-from ledger.domain.indexes import IdempotencyRecord, LabelBinding
+from ledger.domain.indexes import EndedSession, IdempotencyRecord, LabelBinding
 from ledger.domain.registry import (
-    SYSTEM_ORGANISATION_ID,
     Directory,
     Organisation,
     Site,
@@ -72,6 +71,7 @@ AUDIENCES: dict[type[Aggregate], Audience] = {
     Subscription: Audience.ORGANISATION,
     IdempotencyRecord: Audience.ORGANISATION,
     SubscriptionIndex: Audience.LEDGER_ADMINS,
+    EndedSession: Audience.LEDGER_ADMINS,
 }
 AUDIENCE_BY_NAME = {cls.__name__: audience for cls, audience in AUDIENCES.items()}
 # Aggregates whose events a subscription may ask for (the rest is the ledger's bookkeeping).
@@ -98,7 +98,7 @@ class Owners(Protocol):
 def is_ledger_admin(actor: Actor) -> bool:
     """An admin of the ledger itself (the bootstrap token, the command line), not of one
     organisation."""
-    return actor.is_admin and actor.organisation_id == SYSTEM_ORGANISATION_ID
+    return actor.is_admin
 
 
 def reads_work_logs_of(reader: Actor, organisation_id: UUID | None) -> bool:
@@ -170,7 +170,7 @@ class Visibility:
             return False
         if audience is Audience.WORK_LOG_READERS:
             return reads_work_logs_of(reader, self.owner(event))
-        if audience is Audience.ORGANISATION_ADMINS and not reader.is_admin:
+        if audience is Audience.ORGANISATION_ADMINS and reader.role != "admin":
             return False
         return self.owner(event) == reader.organisation_id
 

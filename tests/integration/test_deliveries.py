@@ -22,7 +22,6 @@ from ledger.application.commands import Actor, IssueToken, LogWork, Subscribe, W
 from ledger.application.ledger import Ledger
 from ledger.deliveries.log import DeliveryLog
 from ledger.deliveries.worker import EmbeddedDeliveries
-from ledger.domain.registry import SYSTEM_ORGANISATION_ID, Token
 from ledger.projections.db import ViewDatabase
 from ledger.projections.runner import ProjectionRunner
 from ledger.settings import Settings
@@ -254,9 +253,7 @@ def test_deliveries_stop_where_the_subscribers_token_was_revoked(
         subscription = subscribe(ledger, reader, receiver.url, ["Batch.Collected"])
         collect(ledger, world, "21")
         receiver.wait_for(1)
-        token = ledger.repository.get(UUID(outcome.ref.id))
-        token.trigger_event(Token.Revoked, organisation_id=SYSTEM_ORGANISATION_ID, token_id="t")
-        ledger.save(token)
+        ledger.revoke_token(ADMIN, UUID(outcome.ref.id))
         collect(ledger, world, "22")
         until(lambda: getattr(log.position(str(subscription)), "stopped", None) is not None)
         collect(ledger, world, "23")
