@@ -21,6 +21,7 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = ""
     projections: str = "embedded"  # or "external": `ledger project` runs them (PostgreSQL)
+    subscription_targets: str = "public"  # or "private": deliveries may go to loopback/LAN
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -33,6 +34,7 @@ class Settings:
             public_base_url=env.get("LEDGER_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
             secret_key=env.get("LEDGER_SECRET_KEY", ""),
             projections=env.get("LEDGER_PROJECTIONS", "embedded"),
+            subscription_targets=env.get("LEDGER_SUBSCRIPTION_TARGETS", "public"),
         )
 
     @property

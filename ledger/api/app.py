@@ -22,6 +22,7 @@ from ledger.api.routers import (
     indicators,
     labels,
     registry,
+    subscriptions,
     system,
     transformations,
 )
@@ -71,6 +72,7 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
         declarations,
         audit,
         exports,
+        subscriptions,
         system,
     )
     for module in routers:

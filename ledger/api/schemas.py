@@ -473,6 +473,12 @@ class ViewFailure(BaseModel):
     since: str
 
 
+class EventFeed(ListOf[FeedEvent]):
+    """A page of the feed: the events the caller may read, and where the next page starts."""
+
+    next_after: int = Field(description="The position read up to: pass it as `after` next.")
+
+
 class Health(BaseModel):
     status: str
     backend: str

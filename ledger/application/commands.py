@@ -258,6 +258,15 @@ class DefineMaterial:
 
 
 @dataclass(frozen=True)
+class Subscribe:
+    """Push the events of these kinds to a URL, signed with a shared secret."""
+
+    url: str
+    kinds: list[str]
+    secret: str
+
+
+@dataclass(frozen=True)
 class Ref:
     """What a command wrote: enough to render the same response again."""
 

@@ -6,6 +6,7 @@ from ledger.application.handlers.allocation import AllocationCommands
 from ledger.application.handlers.batches import BatchCommands
 from ledger.application.handlers.declarations import DeclarationCommands
 from ledger.application.handlers.registry import RegistryCommands
+from ledger.application.handlers.subscriptions import SubscriptionCommands
 from ledger.application.handlers.transformations import TransformationCommands
 from ledger.application.handlers.work import WorkCommands
 from ledger.application.queries import Queries
@@ -18,6 +19,7 @@ class Ledger(
     WorkCommands,
     AllocationCommands,
     DeclarationCommands,
+    SubscriptionCommands,
     Queries,
 ):
     """The filière ledger: one method per command, get → command → save."""

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from ledger.application.commands import Actor
 from ledger.application.core import LedgerCore, UnitOfWork
 from ledger.application.handlers.labels import normalise_label_code
@@ -21,10 +23,12 @@ from ledger.application.representations import (
     transformation_json,
     work_log_json,
 )
+from ledger.application.visibility import CachedOwners, Visibility, reads_work_logs_of
 from ledger.domain.batch import Batch
 from ledger.domain.errors import (
     BatchNotFound,
     LabelNotFound,
+    OrganisationNotAllowed,
     OrganisationNotFound,
     SiteNotFound,
     TransformationNotFound,
@@ -50,6 +54,7 @@ def recorded_at(event: Any) -> datetime:
     return stamp
 
 
+FEED_SCAN_LIMIT = 10_000  # events read for one page of the feed, however few the reader may see
 LINEAGE_LIMIT = 1000  # batches in one lineage answer; a bale's family is far smaller
 TOKEN_CACHE_SECONDS = 30.0
 
@@ -269,35 +274,61 @@ class Queries(LedgerCore):
             raise TransformationNotFound(f"No transformation {transformation_id}.")
         return transformation_json(found)
 
-    def work_log_json(self, work_log_id: UUID) -> dict[str, Any]:
+    def work_log_json(self, work_log_id: UUID, reader: Actor | None = None) -> dict[str, Any]:
+        """A work log, for those who may read its organisation's personal records (§4.4); no
+        reader: the answer to the command that wrote it."""
         found = UnitOfWork(self).get(work_log_id, WorkLog)
         if found is None:
             raise WorkLogNotFound(f"No work log {work_log_id}.")
+        if reader is not None and not reads_work_logs_of(reader, found.site_organisation_id):
+            raise OrganisationNotAllowed(
+                "Work logs are personal records: only their organisation's supervisors and "
+                "admins, auditors and the ledger's admins read them.",
+                work_log_id=str(work_log_id),
+            )
         return work_log_json(found)
 
     # -- the whole log ---------------------------------------------------------------------
 
-    def feed(self, after: int, limit: int) -> list[dict[str, Any]]:
-        """Events after a position, in the order they were stored, for integrations."""
-        notifications = self.recorder.select_notifications(
-            start=after, limit=limit, inclusive_of_start=False
-        )
-        feed = []
-        for notification in notifications:
-            event = self.mapper.to_domain_event(notification)
-            feed.append(
-                {
-                    "position": notification.id,
-                    "aggregate_id": str(event.originator_id),
-                    "version": event.originator_version,
-                    "type": type(event).__qualname__,
-                    "occurred_at": iso(getattr(event, "occurred_at", None)),
-                    "recorded_at": iso(recorded_at(event)),
-                    "organisation": str(getattr(event, "organisation_id", "") or "") or None,
-                    "payload": event_payload(event),
-                }
+    def feed(self, reader: Actor, after: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Events after a position that this reader may read, in the order they were stored,
+        and the position read up to (where the next page starts: events the reader may not
+        read are skipped, so a page can be short or empty while the log goes on)."""
+        visibility = self.visibility()
+        entries: list[dict[str, Any]] = []
+        scanned = after
+        budget = FEED_SCAN_LIMIT
+        while len(entries) < limit and budget > 0:
+            page = self.recorder.select_notifications(
+                start=scanned, limit=min(1000, budget), inclusive_of_start=False
             )
-        return feed
+            if not page:
+                break
+            budget -= len(page)
+            for notification in page:
+                scanned = notification.id
+                event = self.mapper.to_domain_event(notification)
+                entry = visibility.entry(reader, notification.id, event)
+                if entry is not None:
+                    entries.append(entry)
+                    if len(entries) == limit:
+                        break
+        return entries, scanned
+
+    def visibility(self) -> Visibility:
+        """Who reads which event (one policy, its owner look-ups kept for this ledger)."""
+        found: Visibility | None = self.__dict__.get("_visibility")
+        if found is None:
+            found = self.__dict__["_visibility"] = Visibility(CachedOwners(self.owner_of))
+        return found
+
+    def owner_of(self, aggregate_id: UUID) -> UUID | None:
+        """The organisation a work log, token or subscription belongs to."""
+        found = UnitOfWork(self).get(aggregate_id, Aggregate)
+        if isinstance(found, WorkLog):
+            return found.site_organisation_id
+        owner = getattr(found, "owner_id", None)
+        return owner if isinstance(owner, UUID) else None
 
     def is_empty(self) -> bool:
         """True when only the ledger's own bootstrap records exist (no organisation of users)."""

@@ -1,4 +1,4 @@
-"""The ``ledger`` command: serve, demo, token create, import, export events."""
+"""The ``ledger`` command: serve, project, deliver, demo, token create, import, export events."""
 
 from __future__ import annotations
 
@@ -73,12 +73,16 @@ def serve(
 def project(
     page_size: Annotated[int, typer.Option(help="Events per transaction")] = 50_000,
     once: Annotated[bool, typer.Option(help="Catch up, then stop")] = False,
+    deliveries: Annotated[
+        bool, typer.Option(help="Also deliver the subscriptions' events (see `ledger deliver`)")
+    ] = True,
 ) -> None:
     """Feed the views from the event log (its own process, for PostgreSQL deployments)."""
     import signal
     import threading
 
     from ledger.audit.chain import HashChain
+    from ledger.deliveries.worker import EmbeddedDeliveries
     from ledger.projections.runner import ProjectionRunner
 
     ledger = open_ledger()
@@ -98,11 +102,47 @@ def project(
             chain = HashChain(ledger)
             follower = threading.Thread(target=chain.follow, args=(stop,), daemon=True)
             follower.start()
+            pushing = EmbeddedDeliveries(ledger) if deliveries else None
+            if pushing is not None:
+                pushing.start()
             runner.run_forever(stop)
             follower.join(timeout=10)
             chain.close()
+            if pushing is not None:
+                pushing.close()
     finally:
         runner.close()
+        ledger.close()
+
+
+@app.command()
+def deliver(
+    timeout: Annotated[float, typer.Option(help="Seconds one attempt may take")] = 5.0,
+    threads: Annotated[int, typer.Option(help="Subscriptions served at once")] = 4,
+) -> None:
+    """Deliver the subscriptions' events to their URLs until stopped (SIGTERM or Ctrl-C).
+
+    A worker stopped abruptly resumes where it stopped; its subscriptions wait for its lease
+    to expire (twice the timeout plus 2 s) before another process takes them over.
+    """
+    import signal
+    import threading
+
+    from ledger.deliveries.worker import DeliveryWorker
+
+    if not 0.5 <= timeout <= 60 or not 1 <= threads <= 64:
+        typer.echo("--timeout is 0.5 to 60 s and --threads 1 to 64.", err=True)
+        raise typer.Exit(2)
+    ledger = open_ledger()
+    worker = DeliveryWorker(ledger, timeout=timeout, threads=threads)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    typer.echo(f"Delivering subscriptions (worker {worker.owner[:8]}).")
+    try:
+        worker.run_forever(stop)
+    finally:
+        worker.close()
         ledger.close()
 
 
@@ -210,15 +250,19 @@ def import_file(
 def export_events(
     output: Annotated[Path | None, typer.Option(help="File to write (default: stdout)")] = None,
 ) -> None:
-    """Write the whole event log as JSONL, in the order it was stored."""
+    """Write the whole event log as JSONL, in the order it was stored (never a token's hash or
+    a subscription's secret)."""
     ledger = open_ledger()
     stream = output.open("w", encoding="utf-8") if output else sys.stdout
     after = 0
     try:
-        while page := ledger.feed(after, 1000):
+        while True:
+            page, next_after = ledger.feed(CLI_ADMIN, after, 1000)
             for event in page:
                 stream.write(json.dumps(event, ensure_ascii=False) + "\n")
-            after = page[-1]["position"]
+            if next_after == after:
+                break
+            after = next_after
     finally:
         if output:
             stream.close()

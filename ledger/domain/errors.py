@@ -85,6 +85,18 @@ class InvalidPeriod(InvalidInput):
     code = "invalid_period"
 
 
+class InvalidSubscription(InvalidInput):
+    """A subscription's URL, kinds or secret are not acceptable."""
+
+    code = "invalid_subscription"
+
+
+class SubscriptionTargetRefused(InvalidInput):
+    """A subscription's URL points to an address this ledger does not deliver to."""
+
+    code = "subscription_target_refused"
+
+
 # -- unknown references in a body ------------------------------------------------------------
 
 
@@ -169,6 +181,12 @@ class SiteNotFound(NotFound):
     """No site has this id."""
 
     code = "site_not_found"
+
+
+class SubscriptionNotFound(NotFound):
+    """No subscription has this id (or it belongs to another organisation)."""
+
+    code = "subscription_not_found"
 
 
 # -- conflicts with the ledger's state -------------------------------------------------------

@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ledger.application.core import LedgerCore
+from ledger.application.ledger import Ledger
 from ledger.audit.chain import HashChain
+from ledger.deliveries.log import DeliveryLog
+from ledger.deliveries.worker import EmbeddedDeliveries
 from ledger.projections import failures
 from ledger.projections.base import utc_text
 from ledger.projections.db import ViewDatabase
@@ -44,9 +47,11 @@ class Views:
         self.ledger = ledger
         ProjectionRunner(ledger, retry_failed=False).close()  # the tables, before a read
         HashChain(ledger).close()
+        self.create_delivery_log()
         self.embedded_mode = embedded
         self.embedded: EmbeddedProjections | None = None
         self.chain: ChainFollower | None = None
+        self.deliveries: EmbeddedDeliveries | None = None
         self._local = threading.local()
         self._connections: list[ViewDatabase] = []
         self._lock = threading.Lock()
@@ -68,6 +73,9 @@ class Views:
         self.chain = ChainFollower(self.ledger)
         self.embedded.start()
         self.chain.start()
+        if isinstance(self.ledger, Ledger):  # subscriptions are delivered from this process
+            self.deliveries = EmbeddedDeliveries(self.ledger)
+            self.deliveries.start()
 
     def close(self) -> None:
         """Stop the threads and close the connections when the last user is done."""
@@ -81,10 +89,20 @@ class Views:
         if self.chain is not None:
             self.chain.close()
             self.chain = None
+        if self.deliveries is not None:
+            self.deliveries.close()
+            self.deliveries = None
         with self._lock:
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
+
+    def create_delivery_log(self) -> None:
+        db = ViewDatabase(self.ledger.settings)
+        try:
+            DeliveryLog(db).create()
+        finally:
+            db.close()
 
     @property
     def db(self) -> ViewDatabase:

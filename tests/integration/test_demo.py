@@ -11,14 +11,17 @@ from uuid import UUID
 
 import pytest
 
+from ledger.application.commands import Actor
 from ledger.application.core import PARIS
 from ledger.application.ledger import Ledger
 from ledger.demo.loader import DemoAlreadyLoaded, demo_is_loaded, load_demo
 from ledger.domain.errors import InvalidTime
+from ledger.domain.registry import SYSTEM_ORGANISATION_ID
 from ledger.settings import Settings
 from ledger.storage.database import prepare_database
 
 END = date(2026, 9, 30)
+LEDGER_ADMIN = Actor(SYSTEM_ORGANISATION_ID, "admin", "tests")
 HELD_STATES = {"Collected": "held", "Produced": "held", "Received": "held"}
 MOVES = {"Dispatched": "in_transit", "Consumed": "consumed", "Valorised": "valorised"}
 
@@ -26,9 +29,13 @@ MOVES = {"Dispatched": "in_transit", "Consumed": "consumed", "Valorised": "valor
 def whole_log(ledger: Ledger) -> list[dict[str, Any]]:
     """Every event of the ledger, read page by page from the feed."""
     events: list[dict[str, Any]] = []
-    while page := ledger.feed(events[-1]["position"] if events else 0, 1000):
+    after = 0
+    while True:
+        page, next_after = ledger.feed(LEDGER_ADMIN, after, 1000)
         events += page
-    return events
+        if next_after == after:
+            return events
+        after = next_after
 
 
 def batch_states(events: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:

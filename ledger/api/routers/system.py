@@ -10,20 +10,22 @@ from fastapi.responses import JSONResponse
 from ledger.api.deps import ActorDep, LedgerDep
 from ledger.api.errors import ERROR_RESPONSES
 from ledger.api.routers._respond import listing
-from ledger.api.schemas import FeedEvent, Health, ListOf
+from ledger.api.schemas import EventFeed, Health
 
 router = APIRouter(tags=["system"])
 
 
-@router.get("/events", response_model=ListOf[FeedEvent], responses=ERROR_RESPONSES)
+@router.get("/events", response_model=EventFeed, responses=ERROR_RESPONSES)
 def events(
     ledger: LedgerDep,
-    _: ActorDep,
+    actor: ActorDep,
     after: Annotated[int, Query(ge=0, le=2**62, description="Last position already read")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
-    """Events after a position, in the order the ledger stored them."""
-    return listing(ledger.feed(after, limit))
+    """Events after a position that the caller may read, in the order the ledger stored them;
+    continue from ``next_after`` (events the caller may not read are skipped, not shown)."""
+    entries, next_after = ledger.feed(actor, after, limit)
+    return {**listing(entries), "next_after": next_after}
 
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})

@@ -72,9 +72,10 @@ def log_work(
 
 
 @router.get("/work-logs/{work_log_id}", response_model=WorkLogPublic, tags=["work"])
-def get_work_log(work_log_id: UUID, ledger: LedgerDep, _: ActorDep) -> dict[str, Any]:
-    """One work log, corrections applied."""
-    return ledger.work_log_json(work_log_id)
+def get_work_log(work_log_id: UUID, ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
+    """One work log, corrections applied (its organisation's supervisors and admins,
+    auditors)."""
+    return ledger.work_log_json(work_log_id, actor)
 
 
 @router.post(
