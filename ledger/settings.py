@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/ledger.db"
@@ -22,6 +23,7 @@ class Settings:
     secret_key: str = ""
     projections: str = "embedded"  # or "external": `ledger project` runs them (PostgreSQL)
     subscription_targets: str = "public"  # or "private": deliveries may go to loopback/LAN
+    failed_attempts_per_minute: int = 10  # per client address, before 429 (DESIGN §4.4)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,6 +37,7 @@ class Settings:
             secret_key=env.get("LEDGER_SECRET_KEY", ""),
             projections=env.get("LEDGER_PROJECTIONS", "embedded"),
             subscription_targets=env.get("LEDGER_SUBSCRIPTION_TARGETS", "public"),
+            failed_attempts_per_minute=int(env.get("LEDGER_FAILED_ATTEMPTS_PER_MINUTE", "10")),
         )
 
     @property
@@ -91,8 +94,8 @@ class Settings:
             raise RuntimeError("No signing key: LEDGER_SECRET_KEY is not set for this ledger.")
         return self.secret_key.encode()
 
-    def with_overrides(self, **changes: str | None) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some fields changed (tests, CLI options)."""
         from dataclasses import replace
 
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)

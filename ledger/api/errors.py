@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ledger.api.limits import body_cut_off, too_large_body
 from ledger.api.schemas import ErrorResponse
@@ -39,6 +40,7 @@ CODE_BY_STATUS = {
 }
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "The body is not JSON text (UTF-8)."},
     401: {"model": ErrorResponse, "description": "No token, or an unknown one."},
     403: {"model": ErrorResponse, "description": "Role or organisation not allowed."},
     404: {"model": ErrorResponse, "description": "Unknown id in the path."},
@@ -97,11 +99,24 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     if body_cut_off(request.scope):
         return JSONResponse(too_large_body(), status_code=413)
     code = CODE_BY_STATUS.get(exc.status_code, "http_error")
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # every method of the path, not only one route's
+        headers["Allow"] = ", ".join(allowed_methods(request))
     return JSONResponse(
         jsonable(error_body(code, str(exc.detail))),
         status_code=exc.status_code,
-        headers=exc.headers,
+        headers=headers,
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route of the application answers at this path."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        for method in getattr(route, "methods", None) or ():
+            if route.matches({**request.scope, "method": method})[0] == Match.FULL:
+                methods.add(method)
+    return sorted(methods)
 
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -72,6 +72,7 @@ def limiter(request: Request) -> FailureLimiter:
     """The app's limiter (one per app)."""
     found = getattr(request.app.state, "failure_limiter", None)
     if found is None:
-        found = request.app.state.failure_limiter = FailureLimiter()
+        limit = request.app.state.settings.failed_attempts_per_minute
+        found = request.app.state.failure_limiter = FailureLimiter(limit)
     assert isinstance(found, FailureLimiter)
     return found

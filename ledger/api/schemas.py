@@ -10,10 +10,17 @@ from __future__ import annotations
 from datetime import date as CalendarDate
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ledger.domain.quantities import MAX_NUMBER_CHARACTERS
@@ -38,8 +45,31 @@ class Body(BaseModel):
     @classmethod
     def within_bounds(cls, value: Any, info: ValidationInfo) -> Any:
         name = info.field_name or ""
+        if temporal_field(cls, name) and not isinstance(value, str | datetime | CalendarDate):
+            raise PydanticCustomError("invalid_time", "a time is written in ISO 8601", {})
         check_raw(value, name in MULTILINE_FIELDS, numeric_field(cls, name))
         return value
+
+
+def temporal_field(model: type[BaseModel], name: str) -> bool:
+    """Whether a field holds a time or a date (written in ISO 8601, never as a number)."""
+    field = model.model_fields.get(name)
+    annotation = str(field.annotation) if field is not None else ""
+    return "datetime" in annotation or "date" in annotation
+
+
+def iso_time_only(value: Any) -> Any:
+    """A time given in a query: ISO 8601 text only (a bare number is not a time)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not value[:4].isdigit() or "-" not in value:
+        raise PydanticCustomError(
+            "invalid_time", "a time is written in ISO 8601, e.g. 2026-10-05T14:30:00+02:00", {}
+        )
+    return value
+
+
+IsoTime = Annotated[datetime, BeforeValidator(iso_time_only)]
 
 
 def numeric_field(model: type[BaseModel], name: str) -> bool:

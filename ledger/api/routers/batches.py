@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,6 +17,7 @@ from ledger.api.schemas import (
     CorrectionCreate,
     DispatchCreate,
     HistoryEntry,
+    IsoTime,
     LabellingCreate,
     LineagePublic,
     ListOf,
@@ -62,10 +62,10 @@ def get_batch(
     batch_id: UUID,
     ledger: LedgerDep,
     _: ActorDep,
-    as_of: Annotated[datetime | None, Query(description="As recorded at this time")] = None,
+    as_of: Annotated[IsoTime | None, Query(description="As recorded at this time")] = None,
     version: Annotated[int | None, Query(ge=1)] = None,
     occurred_by: Annotated[
-        datetime | None,
+        IsoTime | None,
         Query(
             description="As occurred in the field by this time (late syncs and corrections "
             "known now included)"

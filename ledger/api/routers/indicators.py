@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -18,9 +17,11 @@ from ledger.api.indicator_schemas import (
     RefashionStatement,
     StockList,
 )
+from ledger.api.schemas import IsoTime
+from ledger.application.commands import Actor
 from ledger.audit.bundle import build_bundle
 from ledger.audit.chain import chain_head
-from ledger.domain.errors import InvalidInput
+from ledger.domain.errors import InvalidInput, OrganisationNotAllowed
 from ledger.indicators import circularity, jobs, metabolism, refashion_statement, stock
 from ledger.indicators.circularity import Scope
 from ledger.indicators.periods import Period, horizon, resolve_period
@@ -38,7 +39,7 @@ FiliereQuery = Annotated[str | None, Query(max_length=32, description="textile, 
 FromQuery = Annotated[str | None, Query(alias="from", description="First date, YYYY-MM-DD")]
 ToQuery = Annotated[str | None, Query(description="Last date (inclusive), YYYY-MM-DD")]
 AsOfQuery = Annotated[
-    datetime | None,
+    IsoTime | None,
     Query(
         description="Recorded time (ISO 8601 with a timezone, inclusive): the figures as the "
         "ledger knew them then, without later syncs and corrections"
@@ -120,6 +121,17 @@ def get_jobs(
     return jobs(view_db(request), organisation_id, chosen)
 
 
+def may_read_evidence(actor: Actor, organisation_id: UUID) -> None:
+    """An organisation's evidence bundle goes to that organisation, auditors and admins."""
+    if actor.is_admin or actor.role == "auditor" or actor.organisation_id == organisation_id:
+        return
+    raise OrganisationNotAllowed(
+        "An evidence bundle is for the organisation it is about, its auditors and the "
+        "ledger's admins.",
+        organisation_id=str(organisation_id),
+    )
+
+
 @router.get(
     "/reports/refashion",
     response_model=RefashionStatement,
@@ -128,7 +140,7 @@ def get_jobs(
 def get_refashion_statement(
     request: Request,
     ledger: LedgerDep,
-    _: ActorDep,
+    actor: ActorDep,
     organisation_id: Annotated[UUID, Query(description="The sorting operator")],
     period: Annotated[str, Query(max_length=16, description="2026, 2026-Q3 or 2026-09")],
     format: Annotated[Literal["json", "csv", "pdf", "bundle"], Query()] = "json",
@@ -136,9 +148,12 @@ def get_refashion_statement(
 ) -> Any:
     """The sorting-support statement: tonnes by route, support in cents, rates and flags.
 
-    ``format=bundle`` answers a zip of evidence with a standalone verifier (see verify.py in it).
+    ``format=bundle`` answers a zip of evidence with a standalone verifier (see verify.py in it):
+    for the organisation itself, auditors and the ledger's admins, as it holds the stored
+    records the hash chain needs.
     """
     if format == "bundle":
+        may_read_evidence(actor, organisation_id)
         if as_of is not None:
             raise InvalidInput("An evidence bundle is made as recorded now: drop as_of.")
         content, statement = build_bundle(ledger, view_db(request), str(organisation_id), period)
