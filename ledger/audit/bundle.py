@@ -20,7 +20,7 @@ from uuid import UUID
 from ledger.application.core import LedgerCore
 from ledger.application.queries import recorded_at
 from ledger.application.representations import event_payload, iso
-from ledger.audit.chain import CHECKPOINT_EVERY, GENESIS, HashChain
+from ledger.audit.chain import CHECKPOINT_EVERY, GENESIS, HashChain, hex_id, sealed_content
 from ledger.indicators.periods import parse_period
 from ledger.indicators.refashion import rates_for, refashion_statement
 from ledger.indicators.statement_csv import statement_csv
@@ -80,12 +80,18 @@ def records_between(ledger: LedgerCore, after: int, last: int) -> list[Any]:
     return records
 
 
-def record_json(record: Any) -> dict[str, Any]:
-    identifier = record.originator_id
-    return {
+def record_json(record: Any, whole: bool) -> dict[str, Any]:
+    """A chained record: whole when it is behind a figure, else sealed (its place and the digest
+    of its content: enough to recompute the chain, nothing of what it says)."""
+    placed = {
         "position": record.id,
-        "originator_id": identifier.hex if isinstance(identifier, UUID) else str(identifier),
+        "originator_id": hex_id(record.originator_id),
         "version": record.originator_version,
+    }
+    if not whole:
+        return {**placed, "sealed": sealed_content(record.topic, record.state).hex()}
+    return {
+        **placed,
         "topic": record.topic,
         "state": base64.b64encode(bytes(record.state)).decode(),
     }
@@ -131,7 +137,7 @@ def build_bundle(
         "statement.json": json.dumps(statement, ensure_ascii=False, indent=2),
         "statement.csv": statement_csv(statement),
         "events.jsonl": lines(event_json(ledger, r) for r in records if r.id in wanted),
-        "records.jsonl": lines(record_json(r) for r in records),
+        "records.jsonl": lines(record_json(r, r.id in wanted) for r in records),
         "chain.json": json.dumps(
             {
                 "checkpoint": {"position": checkpoint, "digest": checkpoint_digest},

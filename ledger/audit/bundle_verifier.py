@@ -100,10 +100,16 @@ def read_bundle(path: Path) -> dict[str, str]:
 
 
 def digest(previous: bytes, record: dict[str, Any]) -> bytes:
-    head = (
-        f"|{record['position']}|{record['originator_id']}|{record['version']}|{record['topic']}|"
-    ).encode()
-    return hashlib.sha256(previous + head + base64.b64decode(record["state"])).digest()
+    """One step of the chain (the ledger's ``audit/chain.py``): a whole record's content is
+    recomputed here; a sealed one (not behind any figure) gives the digest of its content."""
+    if "state" in record:
+        content = record["topic"].encode() + b"|" + base64.b64decode(record["state"])
+        sealed = hashlib.sha256(content).digest()
+    else:
+        sealed = bytes.fromhex(record["sealed"])
+    place = f"ledger-record/v2|{record['position']}|{record['originator_id']}|{record['version']}|"
+    step = hashlib.sha256(place.encode() + sealed).digest()
+    return hashlib.sha256(previous + step).digest()
 
 
 def check_chain(
@@ -162,7 +168,7 @@ def state_of(record: dict[str, Any]) -> dict[str, Any]:
 def check_events(events: list[dict[str, Any]], records: dict[int, dict[str, Any]]) -> None:
     for event in events:
         record = records.get(event["position"])
-        if record is None:
+        if record is None or "state" not in record:
             raise Problem(f"event {event['position']} has no chained record in the bundle")
         if record["topic"].split(":")[-1] != event["type"]:
             raise Problem(f"event {event['position']}: type {event['type']} is not the record's")
@@ -226,6 +232,9 @@ def histories(
         record = records[position]
         if position > through or record["originator_id"] not in named:
             continue
+        if "state" not in record:
+            aggregate = dashed(record["originator_id"])
+            raise Problem(f"record {position} of {aggregate} is sealed, yet the bundle names it")
         kind = record["topic"].split(":")[-1]
         if position not in listed:
             aggregate = dashed(record["originator_id"])

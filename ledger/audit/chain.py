@@ -2,12 +2,20 @@
 
 Each stored record gets a digest that chains the previous one:
 
-    digest(n) = SHA-256(digest(n-1) "|" position "|" originator_id "|" version "|" topic "|" state)
+    sealed(n) = SHA-256(topic "|" state)
+    record(n) = SHA-256("ledger-record/v2|" position "|" originator_id "|" version "|" sealed(n))
+    digest(n) = SHA-256(digest(n-1) record(n))
 
 with ``originator_id`` as 32 lowercase hex digits, ``position`` and ``version`` in decimal, and
 ``state`` the exact stored bytes (the transcoded, possibly compressed event); digest(0) is 32 zero
-bytes. The digests live in their own table, fed like a projection: records are chained in pages,
-each page's digests committed in one transaction. Verification recomputes the chain from the
+bytes. Because a record enters the chain by its own digest, an evidence bundle can carry the
+records behind its figures whole and the others sealed (position, aggregate, version and
+``sealed``): the chain still recomputes to its head, and another organisation's work logs or a
+token's hash never leave the ledger in a bundle. A chain kept in the first form (the whole record
+in each step) is chained again in this form when the ledger starts.
+
+The digests live in their own table, fed like a projection: records are chained in pages, each
+page's digests committed in one transaction. Verification recomputes the chain from the
 stored records and reports the first position that does not match. Someone able to rewrite both
 the events and the chain could recompute it: the head digest printed on every statement and
 label sheet is what makes such a rewrite detectable afterwards.
@@ -26,21 +34,35 @@ from ledger.application.core import LedgerCore
 from ledger.projections.db import ViewDatabase
 
 GENESIS = bytes(32)
+FORMAT = 2
 PAGE_SIZE = 5000
 CHECKPOINT_EVERY = 10_000  # DESIGN §7: bundles start from the checkpoint before their events
+
+
+def hex_id(originator_id: Any) -> str:
+    if isinstance(originator_id, UUID):
+        return originator_id.hex
+    return str(originator_id).replace("-", "")
+
+
+def sealed_content(topic: str, state: bytes) -> bytes:
+    """What a record holds, as a digest: a bundle may show it instead of the record."""
+    return hashlib.sha256(topic.encode() + b"|" + bytes(state)).digest()
 
 
 def record_digest(
     previous: bytes, position: int, originator_id: Any, version: int, topic: str, state: bytes
 ) -> bytes:
     """The digest of one stored record, chained to the previous digest."""
-    identifier = (
-        originator_id.hex
-        if isinstance(originator_id, UUID)
-        else str(originator_id).replace("-", "")
+    return chained(previous, position, hex_id(originator_id), version, sealed_content(topic, state))
+
+
+def chained(previous: bytes, position: int, identifier: str, version: int, sealed: bytes) -> bytes:
+    """One step of the chain, from a record's place and its sealed content."""
+    record = hashlib.sha256(
+        f"ledger-record/v2|{position}|{identifier}|{version}|".encode() + sealed
     )
-    head = f"|{position}|{identifier}|{version}|{topic}|".encode()
-    return hashlib.sha256(previous + head + bytes(state)).digest()
+    return hashlib.sha256(previous + record.digest()).digest()
 
 
 def chain_head(db: ViewDatabase) -> str | None:
@@ -82,6 +104,12 @@ class HashChain:
                 f"CREATE TABLE IF NOT EXISTS audit_chain (position {self.db.big_integer} "
                 "PRIMARY KEY, digest TEXT NOT NULL)"
             )
+            self.db.execute("CREATE TABLE IF NOT EXISTS audit_chain_format (version INTEGER)")
+            kept = self.db.scalar("SELECT MAX(version) FROM audit_chain_format")
+            if kept != FORMAT:  # a chain of the first form, or none yet: chained anew
+                self.db.execute("DELETE FROM audit_chain")
+                self.db.execute("DELETE FROM audit_chain_format")
+                self.db.execute("INSERT INTO audit_chain_format VALUES (?)", (FORMAT,))
 
     def close(self) -> None:
         if self._owns_db:
