@@ -17,6 +17,7 @@ from ledger.api.routers import (
     audit_pages,
     batches,
     declarations,
+    epcis,
     exports,
     indicators,
     labels,
@@ -68,6 +69,7 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
         declarations,
         audit,
         exports,
+        epcis,
         system,
     )
     for module in routers:

@@ -115,7 +115,12 @@ def captured(
         answer["command"] = command.op
         outcome = applied(ledger, actor, command, Idempotency(key, actor.organisation_id))
     except LedgerError as error:
-        details = {"code": error.code, "message": error.message, "details": error.details}
+        details = {
+            "code": error.code,
+            "message": error.message,
+            "details": error.details,
+            "kind": error.kind.value,  # for the caller to map to a status
+        }
         return {**answer, "status": "refused", "error": details}
     written = {**asdict(outcome.ref), "position": outcome.position}
     return {**answer, "status": "duplicate" if outcome.duplicate else "accepted", "wrote": written}

@@ -56,13 +56,12 @@ from ledger.application.commands import (
     Weigh,
 )
 from ledger.audit import epcis_reading as read
-from ledger.audit.epcis_context import expanded_term
 from ledger.audit.epcis_reading import Terms
 from ledger.domain.errors import EpcisEventNotMapped
 
 COLLECTING = ("collecting", "commissioning")
 VALORISING = ("decommissioning", "destroying", "retail_selling")
-LABELLING = "fl:labelling"
+LABELLING = read.LABELLING
 REFUSED_TYPES = {
     "AggregationEvent": "packing and unpacking have no ledger command (a merge of batches is a "
     "TransformationEvent of process baling)",
@@ -94,16 +93,8 @@ def mapped(event: dict[str, Any], prefixes: frozenset[str]) -> Mapped:
     return object_event(event, terms)
 
 
-def business_step(event: dict[str, Any]) -> str:
-    """The step as a bare CBV word, or ``fl:labelling``."""
-    step = str(event.get("bizStep", ""))
-    for prefix in ("https://ref.gs1.org/cbv/BizStep-", "urn:epcglobal:cbv:bizstep:"):
-        step = step.removeprefix(prefix)
-    return LABELLING if step == expanded_term("labelling") else step
-
-
 def object_event(event: dict[str, Any], terms: Terms) -> Mapped:
-    action, step = event.get("action"), business_step(event)
+    action, step = event.get("action"), read.business_step(event.get("bizStep"))
     moment = read.moment_of(event.get("eventTime"), "eventTime")
     batch = read.batch_id(read.the_one(event, "epcList"), "epcList")
     if action == "ADD" and step in COLLECTING:

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
-from ledger.audit.epcis_context import EXTENSION_PREFIX, LEDGER_NAMESPACE
+from ledger.audit.epcis_context import EXTENSION_PREFIX, LEDGER_NAMESPACE, expanded_term
 from ledger.audit.epcis_ids import parse_ledger_uri
 from ledger.domain.errors import (
     EpcisEventNotMapped,
@@ -30,6 +30,7 @@ from ledger.domain.errors import (
     InvalidTime,
 )
 
+LABELLING = "fl:labelling"
 EARLIER_NAMESPACE = re.compile(r"^https?://\S+/ns/epcis#$")
 MAX_NUMBER_TEXT = 20
 MAX_TEXT = 500
@@ -197,3 +198,11 @@ def listed_location(event: dict[str, Any], key: str, role: str) -> UUID | None:
     if len(found) > 1:
         raise EpcisEventNotMapped(f"{key} names more than one location.", field=key)
     return None if not found else site_id(found[0].get(role), f"{key}.{role}")
+
+
+def business_step(value: Any) -> str:
+    """A business step as a bare CBV word (``shipping``), or ``fl:labelling``, however written."""
+    step = str(value or "")
+    for prefix in ("https://ref.gs1.org/cbv/BizStep-", "urn:epcglobal:cbv:bizstep:"):
+        step = step.removeprefix(prefix)
+    return LABELLING if step == expanded_term("labelling") else step

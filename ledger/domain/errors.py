@@ -196,6 +196,12 @@ class TokenNotFound(NotFound):
     code = "token_not_found"
 
 
+class CaptureJobNotFound(NotFound):
+    """No EPCIS capture job has that id (for the caller's organisation)."""
+
+    code = "capture_job_not_found"
+
+
 class SiteNotFound(NotFound):
     """No site has this id."""
 
