@@ -52,6 +52,7 @@ EVENT_TYPES = (
     "AssociationEvent",
 )
 MAX_EVENT_ID = 200
+MAX_DEPTH = 32  # nesting of an event's JSON (the ledger's own events nest 4 deep)
 
 
 def read_document(body: bytes) -> dict[str, Any]:
@@ -158,6 +159,8 @@ def check_event(event: Any) -> None:
     """The event is a JSON object of an EPCIS 2.0 type, valid against GS1's schema."""
     if not isinstance(event, dict):
         raise EpcisEventInvalid("An event is a JSON object.")
+    if depth(event) > MAX_DEPTH:
+        raise EpcisEventInvalid(f"An event nests at most {MAX_DEPTH} objects and lists deep.")
     kind = event.get("type")
     if kind not in EVENT_TYPES:
         return  # an extension event type: refused when mapped, with the reason
@@ -169,6 +172,19 @@ def check_event(event: Any) -> None:
             f"The {kind} does not validate against EPCIS 2.0: {where}: {first.message[:300]}",
             field=where,
         )
+
+
+def depth(value: Any) -> int:
+    """How deep objects and lists nest in a JSON value (counted without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 @functools.cache

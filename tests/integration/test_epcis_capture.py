@@ -202,7 +202,12 @@ def test_each_event_is_answered_and_a_refusal_does_not_stop_the_others(
     no_route["eventID"] = "urn:uuid:5b0c1d2e-0000-4000-8000-000000000002"
     wrong_time = {**collection, "eventTime": "le 12 août", "eventID": "urn:uuid:x"}
     malformed = {**collection, "epcList": "a bag", "eventID": "urn:uuid:y"}
+    nested: Any = "deep"
+    for _ in range(200):
+        nested = {"fl:note": [nested]}
+    too_deep = {**collection, "fl:note": nested}
     sent = [aggregation, gs1_bag, collection, no_route, wrong_time, malformed, shipping, "x"]
+    sent.append(too_deep)
 
     answers = capture(empty, ADMIN, {**document, "epcisBody": {"eventList": sent}})
 
@@ -215,6 +220,7 @@ def test_each_event_is_answered_and_a_refusal_does_not_stop_the_others(
         ("refused", "invalid_time"),
         ("refused", "epcis_event_invalid"),
         ("accepted", None),
+        ("refused", "epcis_event_invalid"),
         ("refused", "epcis_event_invalid"),
     ]
     assert "AggregationEvent" in answers[0]["error"]["message"]
