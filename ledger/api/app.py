@@ -18,6 +18,7 @@ from ledger.api.routers import (
     audit_pages,
     batches,
     declarations,
+    epcis,
     exports,
     indicators,
     labels,
@@ -73,6 +74,7 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
         audit,
         exports,
         subscriptions,
+        epcis,
         system,
     )
     for module in routers:

@@ -25,6 +25,7 @@ STATUS_BY_KIND = {
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.UNAUTHENTICATED: 401,
     ErrorKind.TOO_MANY: 429,
+    ErrorKind.TOO_LARGE: 413,
 }
 CODE_BY_STATUS = {
     400: "bad_request",

@@ -133,12 +133,18 @@ class FactBuilder:
             for lot, entry in zip(outputs, event.outputs, strict=True)
             if entry.get("label_code")
         ]
+        moisture = [
+            {"fl:batch": self.ids.batch(lot.batch_id), "fl:moisturePct": number(entry_bp, 100)}
+            for lot, entry in zip(outputs, event.outputs, strict=True)
+            if (entry_bp := entry.get("moisture_bp")) is not None
+        ]
         declared = event.declared_loss_g
         details = {
             "fl:process": event.process,
             "fl:lossKg": kg_number(event.loss_g),
             "fl:declaredLossKg": None if declared is None else kg_number(declared),
             "fl:outputLabels": labels or None,
+            "fl:outputMoisture": moisture or None,
         }
         return Fact(
             TRANSFORMATION_EVENT,

@@ -1,51 +1,45 @@
-"""Event ids as content hashes, after the EPCIS 2.0 / CBV 2.0 "event hash ID" idea.
+"""Event ids: the CBV 2.0 event hash of each event (``ni:///sha-256;{hex}?ver=CBV2.0``).
 
-An exported event's ``eventID`` is ``ni:///sha-256;{hex}?ver=fl1`` (the ``ni`` URI scheme of
-RFC 6920, with the digest in hex as CBV 2.0 writes it), where ``hex`` is the SHA-256 of a
-canonical form of the event, so the same fact always gets the same id, in every export, and any
-change to what it states (a mass, a time, a site) gives another.
+CBV 2.0 names an event by a hash of its content (the "EPCIS event hash ID"): the SHA-256 of the
+event's pre-hash string, written as an RFC 6920 ``ni`` URI with the digest in lowercase hex. The
+pre-hash string is built as GS1's reference implementation builds it
+(``ledger.audit.epcis_prehash``): any system can recompute an exported event's id from the event
+alone, and the same fact gets the same id in every export. What the string leaves out does not
+change the id: ``eventID`` itself, ``recordTime`` (recording the same fact later) and
+``errorDeclaration`` (declaring it erroneous), and how a time is written (only the instant, to
+the millisecond, counts; ``eventTimeZoneOffset`` is hashed as written).
 
-The canonical form is the ledger's own, not CBV 2.0's pre-hash string (which orders fields by a
-fixed table and rewrites GS1 identifiers as Digital Link URIs): a GS1 hash generator will not
-reproduce these ids, which is why the version tag is the ledger's own ``fl1`` and not
-``CBV2.0``: a consumer checking ids with GS1's algorithm is not misled. It is:
-
-1. the event object as exported, without ``eventID``, ``recordTime`` and ``errorDeclaration``
-   (as in CBV: recording the same fact later, or declaring it erroneous, keeps its id);
-2. ``eventTime`` rewritten in UTC with microseconds (``2026-08-12T07:30:00.000000Z``), so how
-   the time is written does not matter, only the instant (``eventTimeZoneOffset`` stays);
-3. serialised as JSON in the manner of RFC 8785 (JCS): object keys sorted, no whitespace,
-   UTF-8 without escaping non-ASCII characters, numbers in their shortest form (the exporter
-   writes whole kilograms as integers, ``412`` not ``412.0``); compact IRIs (``fl:route``) are
-   hashed as written, not expanded;
-4. hashed with SHA-256, written as 64 lowercase hex digits.
+Extension terms are hashed with their full IRI (``{urn:filiere-ledger:epcis:}route``), which is
+why ``event_id`` needs the prefixes of the document's ``@context``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from datetime import UTC, datetime
 from typing import Any
 
-EXCLUDED = frozenset({"eventID", "recordTime", "errorDeclaration"})
+from ledger.audit.epcis_context import CONTEXT
+from ledger.audit.epcis_prehash import pre_hash
 
 
-def canonical_form(event: dict[str, Any]) -> bytes:
-    """The bytes an event id is the hash of (see the module's documentation)."""
-    content = {key: value for key, value in event.items() if key not in EXCLUDED}
-    content["eventTime"] = utc_instant(str(event["eventTime"]))
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8")
+def context_prefixes(context: Any) -> dict[str, str]:
+    """The prefixes an ``@context`` binds inline (string values of its objects), as GS1's
+    reference implementation reads them: a context given by URL alone binds none."""
+    if not isinstance(context, list):
+        return {}
+    found: dict[str, str] = {}
+    for entry in context:
+        if isinstance(entry, dict):
+            found.update({k: v for k, v in entry.items() if isinstance(v, str)})
+    return found
 
 
-def event_id(event: dict[str, Any]) -> str:
-    """The content-hash id of an exported event."""
-    digest = hashlib.sha256(canonical_form(event)).hexdigest()
-    return f"ni:///sha-256;{digest}?ver=fl1"
+LEDGER_PREFIXES = context_prefixes(CONTEXT)
 
 
-def utc_instant(text: str) -> str:
-    """An ISO 8601 time with offset as UTC text with microseconds."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def event_id(event: dict[str, Any], prefixes: dict[str, str] | None = None) -> str:
+    """The CBV 2.0 event hash of an event, in a document with these prefixes (the ledger's by
+    default)."""
+    text = pre_hash(event, LEDGER_PREFIXES if prefixes is None else prefixes)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f"ni:///sha-256;{digest}?ver=CBV2.0"

@@ -10,15 +10,24 @@ EPCIS 2.0 accepts wherever it expects an identifier:
   ``{base}/sites/{uuid}``
 - an organisation (an ``owning_party`` source or destination): ``{base}/organisations/{uuid}``
 - a transformation (``transformationID``): ``{base}/transformations/{uuid}``
-- the ledger's own terms (``fl:route``, ``fl:process``…): the namespace ``{base}/ns/epcis#``,
-  bound to the prefix ``fl`` in the document's ``@context``.
+
+The ledger's own terms (``fl:route``, ``fl:process``…) are not identifiers of things: their
+namespace is the same for every ledger (``ledger.audit.epcis_context``).
+
+``parse_ledger_uri`` reads such an identifier back (capture): the kind and key after the last
+two path segments, whatever the address before them, since a document captured from another
+ledger names its batches under that ledger's address.
 """
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
-EXTENSION_PREFIX = "fl"
+LEDGER_URI = re.compile(
+    r"^https?://[^\s/?#]+(?:/[^\s?#]*)?/(batches|sites|organisations|materials|transformations)"
+    r"/([A-Za-z0-9._-]{1,64})$"
+)
 
 
 class Identifiers:
@@ -26,11 +35,6 @@ class Identifiers:
 
     def __init__(self, public_base_url: str) -> None:
         self.base = public_base_url.rstrip("/")
-
-    @property
-    def namespace(self) -> str:
-        """The namespace of the ledger's extension terms (prefix ``fl``)."""
-        return f"{self.base}/ns/epcis#"
 
     def batch(self, batch_id: UUID) -> str:
         return f"{self.base}/batches/{batch_id}"
@@ -48,6 +52,9 @@ class Identifiers:
         return f"{self.base}/transformations/{transformation_id}"
 
 
-def term(name: str) -> str:
-    """A ledger extension term as a compact IRI: ``fl:route``."""
-    return f"{EXTENSION_PREFIX}:{name}"
+def parse_ledger_uri(uri: object) -> tuple[str, str] | None:
+    """``("batches", "<uuid>")`` from ``https://any.ledger/batches/<uuid>``, or None."""
+    if not isinstance(uri, str):
+        return None
+    match = LEDGER_URI.match(uri)
+    return None if match is None else (match.group(1), match.group(2))

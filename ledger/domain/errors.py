@@ -20,6 +20,7 @@ class ErrorKind(Enum):
     FORBIDDEN = "forbidden"  # role or organisation not allowed (403)
     UNAUTHENTICATED = "unauthenticated"  # no or bad token (401)
     TOO_MANY = "too_many"  # too many failed attempts from one address (429)
+    TOO_LARGE = "too_large"  # a request body over the ledger's limits (413)
 
 
 class LedgerError(Exception):
@@ -77,6 +78,36 @@ class InvalidSiret(InvalidInput):
     """A SIRET is not 14 digits or fails its check digit (Luhn)."""
 
     code = "invalid_siret"
+
+
+class EpcisDocumentInvalid(InvalidInput):
+    """A captured EPCIS document is not JSON, or not an EPCIS 2.0 document with an event list."""
+
+    code = "epcis_document_invalid"
+
+
+class EpcisEventInvalid(InvalidInput):
+    """A captured EPCIS event does not validate against GS1's EPCIS 2.0 JSON Schema."""
+
+    code = "epcis_event_invalid"
+
+
+class EpcisEventNotMapped(InvalidInput):
+    """A captured EPCIS event has no ledger command: its type, action or business step."""
+
+    code = "epcis_event_not_mapped"
+
+
+class EpcisIdentifierNotMapped(InvalidInput):
+    """A captured EPCIS event names a batch, site or material by an identifier the ledger lacks."""
+
+    code = "epcis_identifier_not_mapped"
+
+
+class EpcisQueryInvalid(InvalidInput):
+    """An EPCIS query parameter (or page token) is malformed."""
+
+    code = "epcis_query_invalid"
 
 
 class InvalidPeriod(InvalidInput):
@@ -175,6 +206,12 @@ class TokenNotFound(NotFound):
     """No token has this id."""
 
     code = "token_not_found"
+
+
+class CaptureJobNotFound(NotFound):
+    """No EPCIS capture job has that id (for the caller's organisation)."""
+
+    code = "capture_job_not_found"
 
 
 class SiteNotFound(NotFound):
@@ -353,3 +390,13 @@ class TooManyAttempts(LedgerError):
 
     code = "too_many_attempts"
     kind = ErrorKind.TOO_MANY
+
+
+# -- too large -------------------------------------------------------------------------------
+
+
+class PayloadTooLarge(LedgerError):
+    """A request body exceeds the ledger's size or count limits."""
+
+    code = "payload_too_large"
+    kind = ErrorKind.TOO_LARGE

@@ -3,7 +3,7 @@
 A story runs through the chain: bags collected at the Lillebonne and Bolbec containers, driven to
 the insertion workshop, sorted into cream, fraying feedstock and CSR; a small bag sorted into
 energy and waste; then every route: reuse, recycling, csr, energy and disposal. The export must
-validate against the EPCIS 2.0 JSON Schema (``shared/standards/epcis``, beside the repository)
+validate against the EPCIS 2.0 JSON Schema (``ledger/audit/standards/epcis``)
 and state exactly the ledger's masses, with ids that only change when the content does.
 """
 
@@ -314,7 +314,16 @@ def test_an_august_of_the_chain_exports_as_a_valid_epcis_document(
     document = export(ledger)
 
     assert_valid_epcis(document)
-    assert document["@context"][1] == {"fl": f"{BASE}/ns/epcis#"}
+    assert document["@context"] == [
+        "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
+        {
+            "fl": "urn:filiere-ledger:epcis:",
+            "epcisMasterData": "epcis:masterData",
+            "vocabularyElementList": "fl:vocabularyElementList",
+            "attributes": "fl:attributes",
+            "attribute": "fl:attributeValue",
+        },
+    ]
     assert (document["type"], document["schemaVersion"]) == ("EPCISDocument", "2.0")
     assert (document["fl:periodFrom"], document["fl:periodTo"]) == ("2026-08-01", "2026-08-31")
     steps = Counter((e["type"], e["bizStep"]) for e in events_of(document))
@@ -331,7 +340,7 @@ def test_an_august_of_the_chain_exports_as_a_valid_epcis_document(
     }
     ids = [e["eventID"] for e in events_of(document)]
     assert len(set(ids)) == len(ids)
-    assert all(re.fullmatch(r"ni:///sha-256;[0-9a-f]{64}\?ver=fl1", i) for i in ids)
+    assert all(re.fullmatch(r"ni:///sha-256;[0-9a-f]{64}\?ver=CBV2\.0", i) for i in ids)
 
 
 def test_the_header_describes_the_sites_and_materials_the_events_name(
@@ -538,7 +547,9 @@ def test_a_corrected_mass_is_declared_an_error_and_stated_again(
     assert corrective["fl:correction"] == {
         "fl:batch": bag,
         "fl:version": ledger.history(august.bolbec_bag)[-1]["seq"],
+        "fl:correctsVersion": 1,
         "fl:reason": fix.reason,
+        "fl:massKg": 86.5,
     }
 
 
