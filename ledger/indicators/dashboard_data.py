@@ -11,7 +11,7 @@ from ledger.indicators.circularity import Scope, Sorting, sorting_masses
 from ledger.indicators.jobs import Hours, work_hours
 from ledger.indicators.metabolism import accounts
 from ledger.indicators.periods import Period
-from ledger.indicators.views import inside, views_position
+from ledger.indicators.views import flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
 
 SITE_STOCK_SQL = f"""
@@ -22,7 +22,7 @@ WHERE {inside("b.site_id")}
 GROUP BY s.site_id, s.name, b.filiere, b.state
 """
 MONTHLY_COLLECTION_SQL = f"""
-SELECT SUBSTR(occurred_date, 1, 7), NULLIF(filiere, ''), SUM(mass_g) FROM view_flow_days
+SELECT SUBSTR(occurred_date, 1, 7), filiere, SUM(mass_g) FROM {{flows}} f
 WHERE kind = 'collected' AND occurred_date BETWEEN ? AND ? AND {inside("site_id")}
 GROUP BY SUBSTR(occurred_date, 1, 7), filiere
 ORDER BY 1
@@ -95,6 +95,8 @@ def site_stock(db: ViewDatabase) -> list[SiteStock]:
 
 def monthly_collection(db: ViewDatabase, period: Period) -> dict[str, dict[str, Any]]:
     months: dict[str, dict[str, int]] = {}
-    for month, filiere, grams in db.query(MONTHLY_COLLECTION_SQL, period.bounds):
+    for month, filiere, grams in db.query(
+        MONTHLY_COLLECTION_SQL.format(flows=flows_of(period)), period.bounds
+    ):
         months.setdefault(str(month), {})[str(filiere)] = int(grams)
     return months

@@ -37,13 +37,24 @@ GROUP BY x.kind, x.filiere, x.route, x.process, x.site_inside, x.other_inside, x
 """
 
 
+# The facts that can count: those at an inside site (every rule), and valorisations at an
+# inside outlet of batches held outside (imported then). Read as two queries that each start
+# from the territory's sites, so a figure costs what the territory's sites hold, not the nation.
+COUNTING = (
+    inside("f.site_id"),
+    f"f.kind = 'valorised' AND {inside('f.other_site_id')} AND f.site_id NOT IN ({INSIDE_SITES})",
+)
+
+
 def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[FlowGroup]:
     """The period's flow facts summed by what the rules of §5 look at (no snapshot)."""
-    filters = Filters().add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
-    filters.equal("f.filiere", filiere).recorded(period, "f.recorded_at")
-    statement = FLOW_GROUPS_SQL.format(flows=flows_of(period), where=filters.where)
-    rows = db.query(statement, filters.params)
-    return [FlowGroup.from_row(row) for row in rows]
+    groups = []
+    for condition in COUNTING:
+        filters = Filters(condition).add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
+        filters.equal("f.filiere", filiere).recorded(period, "f.recorded_at")
+        statement = FLOW_GROUPS_SQL.format(flows=flows_of(period), where=filters.where)
+        groups += [FlowGroup.from_row(row) for row in db.query(statement, filters.params)]
+    return groups
 
 
 def accounts(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.indicators.periods import Period
+from ledger.indicators.sums import flows_of as flows_of  # the one reader of the sums
 from ledger.projections.db import ViewDatabase
 
 ROUTES = ("reuse", "recycling", "csr", "energy", "disposal")
@@ -15,23 +16,6 @@ INSIDE_SITES = (
     "SELECT s.site_id FROM view_sites s "
     "JOIN view_communes c ON c.commune_insee = s.commune_insee WHERE s.country = 'FR'"
 )
-
-
-# The flow facts as summed per day by the batches view, with the facts' columns and NULLs: what
-# the indicators read for figures as recorded now (a few rows per day and site instead of one
-# per movement). Figures as recorded at a time, or over a stretch of the log, read the facts.
-FLOW_DAYS = """(SELECT occurred_date, kind, NULLIF(filiere, '') AS filiere,
-  NULLIF(route, '') AS route, NULLIF(process, '') AS process, site_id,
-  NULLIF(other_site_id, '') AS other_site_id, organisation_id,
-  CASE WHEN external = 1 THEN '' END AS outlet_country, mass_g, reference_g, energy_kj
-  FROM view_flow_days)"""
-
-
-def flows_of(period: Period, positions: tuple[int | None, int | None] = (None, None)) -> str:
-    """The table of flow facts to read for a period: the per-day sums when they can do."""
-    if period.horizon is None and positions == (None, None):
-        return FLOW_DAYS
-    return "view_flows"
 
 
 def inside(column: str) -> str:

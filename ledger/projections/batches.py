@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from operator import itemgetter
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -23,6 +22,8 @@ from ledger.domain.catalogue import ENERGY_ROUTES, Catalogue
 from ledger.domain.energy import energy_kj
 from ledger.projections.base import Page, paris_date, topic_name, utc_text
 from ledger.projections.db import ViewDatabase
+from ledger.projections.flow_sums import add_month_sums
+from ledger.projections.flow_sums import create_table as create_month_table
 
 BATCH_COLUMNS = (
     "batch_id",
@@ -59,22 +60,6 @@ FLOW_COLUMNS = (
     "outlet_country",
     "recorded_at",
 )
-# The per-day summary of the flow facts: what the indicators group and filter on, with '' for
-# "none" (so that the columns can form the key), and the sums. Indicators read it for the
-# figures as recorded now; the facts themselves for figures as recorded at a time.
-DAY_KEY = (
-    "occurred_date",
-    "kind",
-    "filiere",
-    "route",
-    "process",
-    "site_id",
-    "other_site_id",
-    "organisation_id",
-    "external",
-)
-DAY_COLUMNS = (*DAY_KEY, "mass_g", "reference_g", "energy_kj")
-DAY_KEY_OF_FACT = (5, 3, 10, 11, 12, 6, 7, 8)  # FLOW_COLUMNS indices; then outlet_country
 Row = dict[str, Any]
 History = Callable[[ViewDatabase, str, int], list[Any]]  # a batch's events, versions 1..n
 # A flow fact's identity, for restatements: every column but the position, the amounts and the
@@ -103,13 +88,7 @@ def create_tables(db: ViewDatabase) -> None:
         f"energy_kj {big}, outlet_country TEXT, recorded_at TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS view_flows_date ON view_flows (occurred_date, kind)")
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS view_flow_days (occurred_date TEXT NOT NULL, "
-        "kind TEXT NOT NULL, filiere TEXT NOT NULL, route TEXT NOT NULL, process TEXT NOT NULL, "
-        "site_id TEXT NOT NULL, other_site_id TEXT NOT NULL, organisation_id TEXT NOT NULL, "
-        f"external INTEGER NOT NULL, mass_g {big} NOT NULL, reference_g {big} NOT NULL, "
-        f"energy_kj {big} NOT NULL, PRIMARY KEY ({', '.join(DAY_KEY)}))"
-    )
+    create_month_table(db)
     # Edges by parent only: no reader looks a batch's parents up here (lineage answers come
     # from the batches' own events), and a second index of random ids cost a catch-up ~5 %.
     db.execute(
@@ -156,7 +135,7 @@ class BatchesView:
     tables: ClassVar[tuple[str, ...]] = (
         "view_batches",
         "view_flows",
-        "view_flow_days",
+        "view_flow_months",
         "view_lineage",
     )
     topics: ClassVar[frozenset[str]] = frozenset(
@@ -237,49 +216,13 @@ class BatchesView:
         )
         for flows in state.flows.values():  # one shape of row (which columns are NULL) each
             db.insert_many("view_flows", FLOW_COLUMNS, flows)
-        sums = ", ".join(f"{c} = view_flow_days.{c} + excluded.{c}" for c in DAY_COLUMNS[9:])
-        db.insert_many(
-            "view_flow_days",
-            DAY_COLUMNS,
-            day_sums(state.flows.values()),
-            f"ON CONFLICT ({', '.join(DAY_KEY)}) DO UPDATE SET {sums}",
-        )
+        add_month_sums(db, state.flows.values())
         db.insert_many(
             "view_lineage",
             ("parent_id", "child_id", "transformation_id", "process"),
             sorted(state.edges),  # in key order: the index pages are visited once, in turn
             "ON CONFLICT (parent_id, child_id) DO NOTHING",
         )
-
-
-def day_sums(groups: Any) -> list[tuple[Any, ...]]:
-    """The page's flow facts summed by day and by what the indicators look at.
-
-    Facts are grouped on their own values first (NULLs included, and whether they name an
-    outside outlet), and only the few groups a page makes have their NULLs turned to ''.
-    """
-    day_key = itemgetter(*DAY_KEY_OF_FACT)
-    sums: dict[tuple[Any, ...], list[int]] = {}  # raw key → [mass, reference, energy]
-    for facts in groups:
-        for fact in facts:
-            key = (day_key(fact), fact[17] is None)
-            found = sums.get(key)
-            if found is None:
-                found = sums[key] = [0, 0, 0]
-            found[0] += fact[14]
-            found[1] += fact[15] or 0
-            found[2] += fact[16] or 0
-    rows: dict[tuple[Any, ...], list[int]] = {}
-    for (values, inside), totals in sums.items():
-        row_key = (*(value or "" for value in values), 0 if inside else 1)
-        found = rows.get(row_key)
-        if found is None:
-            rows[row_key] = totals
-        else:  # '' and NULL in the same column: one row
-            found[0] += totals[0]
-            found[1] += totals[1]
-            found[2] += totals[2]
-    return [(*key, *totals) for key, totals in sorted(rows.items())]
 
 
 HANDLED = {event.split(".")[1].lower() for event in BatchesView.topics}

@@ -44,6 +44,7 @@ from ledger.indicators import (
     stock,
 )
 from ledger.indicators.circularity import Scope
+from ledger.indicators.periods import Period
 from ledger.projections.db import ViewDatabase
 from ledger.projections.runner import ProjectionRunner
 from tests.territory import ADMIN, Territory, build_territory
@@ -538,18 +539,22 @@ def test_metabolism_of_a_month_across_the_boundary(
     assert textile["stock_change_kg"] == 418.5  # 1316 − (840 + 40 + 17.5)
 
 
-def test_the_per_day_sums_give_the_figures_the_facts_give(
+def test_the_monthly_sums_give_the_figures_the_facts_give(
     november: dict[str, UUID], sorters_quarter: Territory, views: ViewDatabase, ledger: Ledger
 ) -> None:
-    """Figures as recorded now read the per-day summary; as recorded at a time, the facts: with
-    a time after every event, both give the same figures (restated facts included)."""
+    """Figures as recorded now read the monthly sums (and the facts of partly covered months); as
+    recorded at a time, the facts: with a time after every event, both give the same figures
+    (restated facts included), whole months or not."""
     bale = views.query("SELECT batch_id FROM view_batches WHERE material = 'textile.csr'")[0][0]
     fix = Correct(1, "weighed again", mass_kg=Decimal("80"))
     ledger.correct(sorters_quarter.actor("sorter"), UUID(bale), fix)
     catch_up(ledger)
     later = datetime(2999, 1, 1, tzinfo=UTC)
-    for text in ("2026-Q3", "2026-11", "2026"):
-        period = parse_period(text)
+    partial = [
+        Period(date(2026, 9, 10), date(2026, 11, 20), "x"),
+        Period(date(2026, 11, 2), date(2026, 11, 29), "y"),
+    ]
+    for period in [*map(parse_period, ("2026-Q3", "2026-11", "2026")), *partial]:
         facts = period.recorded_by(later)
         assert strip(metabolism(views, period)) == strip(metabolism(views, facts))
         for filiere in ("textile", "wood"):
@@ -560,7 +565,7 @@ def test_the_per_day_sums_give_the_figures_the_facts_give(
             assert strip(circularity(views, scope, period)) == strip(
                 circularity(views, scope, facts)
             )
-    summed = views.scalar("SELECT SUM(mass_g) FROM view_flow_days WHERE kind = 'produced'")
+    summed = views.scalar("SELECT SUM(mass_g) FROM view_flow_months WHERE kind = 'produced'")
     assert summed == views.scalar("SELECT SUM(mass_g) FROM view_flows WHERE kind = 'produced'")
 
 

@@ -44,7 +44,7 @@ START = datetime(2026, 9, 1, 6, 0, tzinfo=UTC)
 TABLES = {
     "view_batches": "batch_id",
     "view_flows": "position, kind",
-    "view_flow_days": "occurred_date, kind, site_id",
+    "view_flow_months": "site_id, month, kind",
     "view_lineage": "parent_id, child_id",
     "view_work_logs": "position, work_log_id",
     "view_sites": "site_id",
