@@ -60,15 +60,16 @@ class Settings:
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads, built explicitly from these settings.
 
-        On PostgreSQL the application recorder is ``ledger.storage.recorders``' subclass of the
-        library's, which inserts a transaction's events several times faster (bench/RESULTS.md,
-        "Ingestion").
+        The application recorders are ``ledger.storage.recorders``' subclasses of the library's:
+        they also write idempotency keys in the events' transaction, and on PostgreSQL insert a
+        transaction's events several times faster (bench/RESULTS.md, "Ingestion").
         """
         if self.backend == "sqlite":
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.sqlite_path),
                 "SQLITE_LOCK_TIMEOUT": "10",
+                "APPLICATION_RECORDER_TOPIC": "ledger.storage.recorders:SQLiteLedgerRecorder",
             }
         url = urlparse(self.database_url)
         return {

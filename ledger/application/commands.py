@@ -71,10 +71,15 @@ class Actor:
 
 @dataclass(frozen=True)
 class Idempotency:
-    """An idempotency key (or client event id), scoped to the caller's organisation."""
+    """An idempotency key (or client event id), scoped to the caller's organisation.
+
+    ``legacy_scope``: where a key of this request was scoped before, if elsewhere (import lines
+    used to be scoped to the batch's holder of the moment); still read, never written.
+    """
 
     key: str
     scope: UUID
+    legacy_scope: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -306,7 +311,15 @@ class Outcome:
     position: int | None = None  # where the command's last event landed in the log
 
 
+_AS_IS = frozenset({str, int, bool, type(None), float})
+
+
 def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _AS_IS:  # most values: checked first, by exact type (subclasses fall through)
+        return value
+    if kind is UUID:
+        return str(value)
     if hasattr(value, "__dataclass_fields__"):
         specs = value.__dataclass_fields__
         return {k: _plain(v) for k, v in vars(value).items() if not _at_added_default(specs[k], v)}

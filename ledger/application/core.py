@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -27,6 +27,7 @@ from ledger.domain.catalogue import Catalogue, Material, MaterialCatalogue, defa
 from ledger.domain.errors import (
     BatchNotFound,
     ConcurrentChange,
+    IdempotencyKeyReused,
     OrganisationNotAllowed,
     RoleNotAllowed,
     UnknownOrganisation,
@@ -42,6 +43,7 @@ from ledger.domain.registry import (
     Territory,
 )
 from ledger.settings import Settings
+from ledger.storage.idempotency import KeyRecord
 from ledger.storage.keys import settle_secret_key
 from ledger.storage.store import EventLog
 
@@ -64,6 +66,9 @@ class UnitOfWork:
         self.absent: set[UUID] = set()
         self.touched: dict[UUID, int] = {}  # pending events of each aggregate a command touched
         self.last_position: int | None = None
+        self.keys: dict[tuple[str, str], KeyRecord | None] = {}  # idempotency keys looked up
+        self.new_keys: dict[tuple[str, str], KeyRecord] = {}  # written at commit
+        self.legacy_keys = True  # whether keys may also be stored as IdempotencyRecord aggregates
 
     def get(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         """The aggregate with this id if it exists and is a ``cls``, else None."""
@@ -89,6 +94,26 @@ class UnitOfWork:
         if unknown:
             self.absent.update(set(unknown) - self.ledger.event_log.existing(unknown))
 
+    def prefetch_keys(self, keys: list[tuple[str, str]]) -> None:
+        """Learn in one query which of these idempotency keys were used."""
+        unknown = [k for k in keys if k not in self.keys and k not in self.new_keys]
+        if unknown:
+            found = self.ledger.event_log.key_records(unknown)
+            for pair in unknown:
+                self.keys[pair] = found.get(pair)
+
+    def key_record(self, scope: str, key: str) -> KeyRecord | None:
+        """What the first request with this idempotency key produced, if there was one."""
+        pair = (scope, key)
+        if pair in self.new_keys:
+            return self.new_keys[pair]
+        if pair not in self.keys:
+            self.keys[pair] = self.ledger.event_log.key_records([pair]).get(pair)
+        return self.keys[pair]
+
+    def add_key(self, record: KeyRecord) -> None:
+        self.new_keys[(record.scope, record.key)] = record
+
     def add(self, aggregate: Aggregate) -> None:
         self.aggregates[aggregate.id] = aggregate
         self.absent.discard(aggregate.id)
@@ -110,10 +135,10 @@ class UnitOfWork:
         """Save every pending event in one transaction; returns how many were saved."""
         changed = [a for a in self.aggregates.values() if a.pending_events]
         count = sum(len(a.pending_events) for a in changed)
-        if changed:
+        if changed or self.new_keys:
             if self.ledger.before_commit is not None:
                 self.ledger.before_commit()
-            recordings = self.ledger.save(*changed)
+            recordings = self.ledger.save(*changed, idempotency=list(self.new_keys.values()))
             self.ledger.remember(changed)
             if recordings:
                 self.last_position = recordings[-1].notification.id
@@ -235,14 +260,10 @@ class LedgerCore(Application[UUID]):
         request_digest = digest(op, command, target)
         outcome = action(uow, request_digest)
         if idempotency is not None and not outcome.duplicate:
-            record = IdempotencyRecord.record(
-                str(idempotency.scope),
-                idempotency.key,
-                request_digest,
-                outcome.status,
-                asdict(outcome.ref),
-            )
-            uow.add(record)
+            ref = outcome.ref
+            result = {"kind": ref.kind, "id": ref.id, "version": ref.version, "extra": ref.extra}
+            scope = str(idempotency.scope)
+            uow.add_key(KeyRecord(scope, idempotency.key, request_digest, outcome.status, result))
         return outcome
 
     def replay(
@@ -256,13 +277,28 @@ class LedgerCore(Application[UUID]):
         """The first outcome of a request already made with this idempotency key, if any."""
         if idempotency is None:
             return None
-        record_id = IdempotencyRecord.create_id(str(idempotency.scope), idempotency.key)
+        found = uow.key_record(str(idempotency.scope), idempotency.key)
+        if found is None and uow.legacy_keys:
+            found = self.legacy_key_record(uow, idempotency)
+        if found is None:
+            return None
+        if digest(op, command, target) != found.request_digest:
+            raise IdempotencyKeyReused(
+                "This idempotency key was already used for a different request.",
+                key=idempotency.key,
+            )
+        self.refuse_replay(op)
+        return Outcome(Ref(**found.result), found.status, duplicate=True)
+
+    @staticmethod
+    def legacy_key_record(uow: UnitOfWork, idempotency: Idempotency) -> KeyRecord | None:
+        """A key stored by an earlier version of the ledger, as an index aggregate."""
+        scope = str(idempotency.legacy_scope or idempotency.scope)
+        record_id = IdempotencyRecord.create_id(scope, idempotency.key)
         record = uow.get(record_id, IdempotencyRecord)
         if record is None:
             return None
-        record.check_same_request(digest(op, command, target))
-        self.refuse_replay(op)
-        return Outcome(Ref(**record.result), record.status, duplicate=True)
+        return KeyRecord(scope, record.key, record.request_digest, record.status, record.result)
 
     def refuse_replay(self, op: str) -> None:
         """Some requests cannot be answered twice (a token is shown once)."""

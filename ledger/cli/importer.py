@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 from pydantic import BaseModel, ValidationError
 
 import labels
@@ -186,54 +187,93 @@ def parse(number: int, text: str) -> Line:
     return Line(number, data["op"], client_event_id, batch_id, body)
 
 
+Parsed = Line | InvalidInput  # a line, or why it is not one
+
+
 class Importer:
-    """Applies import lines to a ledger in chunks, acting for the organisation concerned."""
+    """Applies import lines to a ledger in chunks, acting for the organisation concerned.
+
+    A line's idempotency depends only on the line: its ``client_event_id`` is a key of the
+    import's own scope (the ledger's system organisation, for whom ``ledger import`` runs), so a
+    repeated line is a duplicate whoever holds its batch by then. Keys that earlier versions
+    scoped to the batch's holder are still found when the ledger holds such records.
+    """
 
     def __init__(self, ledger: Ledger, chunk_size: int = 2000, token_id: str = "import") -> None:
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be at least 1")
         self.ledger = ledger
         self.chunk_size = chunk_size
         self.token_id = token_id
         self.events_written = 0
+        self.scope = SYSTEM_ORGANISATION_ID
+        self.legacy_keys = ledger.event_log.has_topic(get_topic(IdempotencyRecord.Recorded))
 
     def run(self, texts: Iterable[str]) -> Iterator[LineResult]:
         """Apply every line in order; yields one result per non-blank line."""
+        for results in self.run_chunks(texts):
+            yield from results
+
+    def run_chunks(self, texts: Iterable[str]) -> Iterator[list[LineResult]]:
+        """Apply every line in order; yields the results of each chunk once it is committed."""
         chunk: list[tuple[int, str]] = []
         for number, text in enumerate(texts, start=1):
             if text.strip():
                 chunk.append((number, text))
             if len(chunk) >= self.chunk_size:
-                yield from self.apply_chunk(chunk)
+                yield self.apply_chunk(chunk)
                 chunk = []
         if chunk:
-            yield from self.apply_chunk(chunk)
+            yield self.apply_chunk(chunk)
+
+    @staticmethod
+    def parse_all(chunk: list[tuple[int, str]]) -> list[tuple[int, Parsed]]:
+        parsed: list[tuple[int, Parsed]] = []
+        for number, text in chunk:
+            try:
+                parsed.append((number, parse(number, text)))
+            except InvalidInput as error:
+                parsed.append((number, error))
+        return parsed
+
+    def unit_of_work(self) -> UnitOfWork:
+        uow = UnitOfWork(self.ledger)
+        uow.legacy_keys = self.legacy_keys
+        return uow
 
     def apply_chunk(self, chunk: list[tuple[int, str]]) -> list[LineResult]:
-        uow = UnitOfWork(self.ledger)
-        uow.prefetch_absent(self.ids_to_prefetch(chunk))
+        lines = self.parse_all(chunk)
+        uow = self.unit_of_work()
+        self.prefetch(uow, lines)
         try:
-            results = [self.apply(uow, number, text) for number, text in chunk]
+            results = [self.apply(uow, number, line) for number, line in lines]
             self.events_written += uow.commit()
             return results
         except (ChunkTainted, IntegrityError):
-            return self.apply_one_by_one(chunk)
+            return self.apply_one_by_one(lines)
 
-    def ids_to_prefetch(self, chunk: list[tuple[int, str]]) -> list[UUID]:
-        """Ids the chunk will look up and that are probably free: learnt in one query.
+    def prefetch(self, uow: UnitOfWork, lines: list[tuple[int, Parsed]]) -> None:
+        """Learn in a few queries what the chunk will look up and is probably new.
 
-        Idempotency records, client-chosen ids and label bindings are usually new; asking for
-        each one separately would cost one read per line. Owners are guessed by following the
-        chunk's own collections and dispatches; a wrong guess only costs the usual read.
+        Idempotency keys, client-chosen ids and label bindings are usually new; asking for each
+        one separately would cost one read per line.
         """
+        keys = [
+            (str(self.scope), line.client_event_id)
+            for _, line in lines
+            if isinstance(line, Line) and line.client_event_id
+        ]
+        uow.prefetch_keys(keys)
         owners: dict[UUID, UUID] = {}
         destinations: dict[UUID, UUID] = {}
         ids: list[UUID] = []
-        for number, text in chunk:
-            try:
-                line = parse(number, text)
-                ids.extend(self.ids_of(line, owners, destinations))
-            except (LedgerError, ValueError, TypeError, KeyError):
-                continue
-        return ids
+        for _, line in lines:
+            if isinstance(line, Line):
+                try:
+                    ids.extend(self.ids_of(line, owners, destinations))
+                except (LedgerError, ValueError, TypeError, KeyError, AttributeError):
+                    continue
+        uow.prefetch_absent(ids)
 
     def ids_of(
         self, line: Line, owners: dict[UUID, UUID], destinations: dict[UUID, UUID]
@@ -243,11 +283,15 @@ class Importer:
         new_ids += [UUID(str(o["batch_id"])) for o in body.get("outputs", []) if o.get("batch_id")]
         codes = [body.get("label_code")] + [o.get("label_code") for o in body.get("outputs", [])]
         ids = new_ids + [LabelBinding.create_id(code) for code in well_formed(codes)]
+        if not self.legacy_keys or not line.client_event_id:
+            return ids
+        # Keys of earlier versions were scoped to the organisation acting: guessed by following
+        # the chunk's own collections and dispatches (a wrong guess costs the usual read).
         owner = self.guess_owner(line, owners, destinations)
         for batch_id in new_ids:
             if owner is not None:
                 owners[batch_id] = owner
-        if owner is not None and line.client_event_id:
+        if owner is not None:
             ids.append(IdempotencyRecord.create_id(str(owner), line.client_event_id))
         return ids
 
@@ -270,12 +314,12 @@ class Importer:
                 owners[line.batch_id] = site.owner_id
         return owners.get(line.batch_id)
 
-    def apply_one_by_one(self, chunk: list[tuple[int, str]]) -> list[LineResult]:
+    def apply_one_by_one(self, lines: list[tuple[int, Parsed]]) -> list[LineResult]:
         results = []
-        for number, text in chunk:
-            uow = UnitOfWork(self.ledger)
+        for number, line in lines:
+            uow = self.unit_of_work()
             try:
-                result = self.apply(uow, number, text)
+                result = self.apply(uow, number, line)
                 self.events_written += uow.commit()
             except ChunkTainted:
                 result = LineResult(
@@ -287,17 +331,19 @@ class Importer:
             results.append(result)
         return results
 
-    def apply(self, uow: UnitOfWork, number: int, text: str) -> LineResult:
+    def apply(self, uow: UnitOfWork, number: int, line: Parsed) -> LineResult:
         """Apply one line inside the chunk; a refused line must leave the chunk unchanged."""
+        if isinstance(line, InvalidInput):
+            return LineResult(number, None, "error", code=line.code, message=line.message)
         uow.begin_command()
-        client_event_id = None
+        client_event_id = line.client_event_id
         try:
-            line = parse(number, text)
-            client_event_id = line.client_event_id
             schema, handler = OPS[line.op]
             body = schema.model_validate(line.body)
             actor = self.actor_for(uow, line, body)
-            idem = Idempotency(client_event_id, actor.organisation_id) if client_event_id else None
+            idem = None
+            if client_event_id:
+                idem = Idempotency(client_event_id, self.scope, legacy_scope=actor.organisation_id)
             outcome = handler(self.ledger, actor, line, body, idem, uow)
         except ValidationError as error:
             first = error.errors()[0]

@@ -3,35 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import typer
 
-import labels
-from ledger.api.routers.labels import sheet_footer
-from ledger.application.commands import Actor
-from ledger.application.handlers.allocation import AllocateLabels
-from ledger.application.ledger import Ledger
-from ledger.domain.errors import LedgerError
-from ledger.domain.registry import SYSTEM_ORGANISATION_ID
-from ledger.settings import Settings
-from ledger.storage.database import prepare_database
+if TYPE_CHECKING:  # the rest is imported by the commands themselves: `--help` stays fast
+    from ledger.application.ledger import Ledger
 
 labels_app = typer.Typer(help="Label codes: allocate blocks for pre-printing, print sheets.")
-CLI_ADMIN = Actor(SYSTEM_ORGANISATION_ID, "admin", "cli")
 
 Layout = Annotated[str, typer.Option(help="3x8 (70 x 37 mm) or 2x5 (105 x 57 mm)")]
 
 
 def open_ledger() -> Ledger:
-    settings = Settings.from_env()
-    prepare_database(settings)
-    return Ledger(settings)
+    from ledger.cli.main import open_ledger as open_configured
+
+    return open_configured()
 
 
 def write_sheet(ledger: Ledger, codes: list[str], output: Path, layout: str) -> None:
     """Render the codes' labels on A4 sheets into ``output``."""
+    import labels
+    from ledger.api.routers.labels import sheet_footer
+
     contents = [ledger.label_content(code) for code in codes]
     output.write_bytes(labels.render_sheet_pdf(contents, layout, footer=sheet_footer(ledger)))
     typer.echo(f"{len(codes)} labels written to {output}", err=True)
@@ -46,11 +41,15 @@ def allocate(
     layout: Layout = "3x8",
 ) -> None:
     """Allocate fresh label codes and print them, one per line (an unused label costs nothing)."""
+    from ledger.application.handlers.allocation import AllocateLabels
+    from ledger.cli.main import cli_admin
+    from ledger.domain.errors import LedgerError
+
     ledger = open_ledger()
     try:
         organisation = UUID(org) if org else None
         command = AllocateLabels(count, organisation, filiere)
-        outcome = ledger.allocate_labels(CLI_ADMIN, command)
+        outcome = ledger.allocate_labels(cli_admin(), command)
         codes = ledger.label_block_codes(UUID(outcome.ref.id))
         if pdf is not None:
             write_sheet(ledger, codes, pdf, layout)
@@ -69,6 +68,8 @@ def sheet(
     layout: Layout = "3x8",
 ) -> None:
     """Print labels again (a torn label, a lost sheet), with their batch once bound."""
+    from ledger.domain.errors import LedgerError
+
     ledger = open_ledger()
     try:
         write_sheet(ledger, codes, output, layout)

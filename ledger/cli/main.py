@@ -1,4 +1,7 @@
-"""The ``ledger`` command: serve, project, deliver, demo, token create, import, export events."""
+"""The ``ledger`` command: serve, project, deliver, demo, token create, import, export events.
+
+Everything but typer is imported inside the commands, so ``ledger --help`` answers at once.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,16 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import typer
 
-from ledger.application.commands import Actor, IssueToken
-from ledger.application.ledger import Ledger
 from ledger.cli.labels import labels_app
-from ledger.domain.errors import LedgerError
-from ledger.domain.registry import SYSTEM_ORGANISATION_ID
-from ledger.settings import Settings
-from ledger.storage.database import prepare_database
+
+if TYPE_CHECKING:
+    from ledger.application.commands import Actor
+    from ledger.application.ledger import Ledger
 
 app = typer.Typer(help="Filière ledger: traceability of a territory's circular-economy chains.")
 token_app = typer.Typer(help="Access tokens.")
@@ -29,10 +30,20 @@ audit_app = typer.Typer(help="Auditors' tools.")
 app.add_typer(audit_app, name="audit")
 app.add_typer(labels_app, name="labels")
 
-CLI_ADMIN = Actor(SYSTEM_ORGANISATION_ID, "admin", "cli")
+
+def cli_admin() -> Actor:
+    """The command line acts as an admin of the ledger's system organisation."""
+    from ledger.application.commands import Actor
+    from ledger.domain.registry import SYSTEM_ORGANISATION_ID
+
+    return Actor(SYSTEM_ORGANISATION_ID, "admin", "cli")
 
 
 def open_ledger() -> Ledger:
+    from ledger.application.ledger import Ledger
+    from ledger.settings import Settings
+    from ledger.storage.database import prepare_database
+
     settings = Settings.from_env()
     prepare_database(settings)
     return Ledger(settings)
@@ -48,6 +59,8 @@ def serve(
     """Serve the API and pages as configured by LEDGER_* variables (never loads demo data)."""
     import uvicorn
 
+    from ledger.application.commands import IssueToken
+    from ledger.settings import Settings
     from ledger.storage.keys import MissingSecretKey, require_secret_key
 
     settings = Settings.from_env()
@@ -62,7 +75,9 @@ def serve(
         typer.echo(f"Not started: {error}", err=True)
         raise typer.Exit(2) from None
     if print_admin_token:
-        _, secret = ledger.issue_token(CLI_ADMIN, IssueToken(SYSTEM_ORGANISATION_ID, "admin"))
+        _, secret = ledger.issue_token(
+            cli_admin(), IssueToken(cli_admin().organisation_id, "admin")
+        )
         typer.echo(f"Admin token (shown once): {secret}")
     ledger.close()
     typer.echo(f"Filière ledger on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
@@ -180,6 +195,7 @@ def demo(
 ) -> None:
     """Load the demo territory: Caux Vallée de Seine actors and three months of activity."""
     from ledger.demo.loader import demo_is_loaded, load_demo
+    from ledger.domain.errors import LedgerError
 
     ledger = open_ledger()
     if if_empty and (demo_is_loaded(ledger) or not ledger.is_empty()):
@@ -201,45 +217,81 @@ def token_create(
     role: Annotated[str, typer.Option("--role", help="admin, collector, sorter, …")],
 ) -> None:
     """Issue a token for an organisation and role, and print it (shown only once)."""
+    from ledger.application.commands import IssueToken
+    from ledger.domain.errors import LedgerError
+
+    try:
+        organisation_id = UUID(org)
+    except ValueError:
+        typer.echo(
+            f"Refused: --org must be an organisation's id, a UUID such as "
+            f"3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f, not {org!r}.",
+            err=True,
+        )
+        raise typer.Exit(2) from None
     ledger = open_ledger()
     try:
-        _, secret = ledger.issue_token(CLI_ADMIN, IssueToken(UUID(org), role))
-    except (LedgerError, ValueError) as error:
-        typer.echo(f"Refused: {getattr(error, 'message', error)}", err=True)
+        _, secret = ledger.issue_token(cli_admin(), IssueToken(organisation_id, role))
+    except LedgerError as error:
+        typer.echo(f"Refused: {error.message}", err=True)
         raise typer.Exit(1) from None
+    finally:
+        ledger.close()
     typer.echo(secret)
+
+
+def count_lines(file: Path) -> int:
+    """The file's non-blank lines, or a one-line error (and exit 2) if it cannot be read."""
+    try:
+        with file.open("rb") as counting:
+            return sum(1 for line in counting if line.strip())
+    except OSError as error:
+        reason = error.strerror or str(error)
+        typer.echo(f"Cannot read {file}: {reason}.", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(help="JSONL file, one command per line", exists=True)],
+    file: Annotated[Path, typer.Argument(help="JSONL file, one command per line")],
     results: Annotated[Path | None, typer.Option(help="Per-line result file")] = None,
-    chunk: Annotated[int, typer.Option(help="Lines per transaction")] = 2000,
+    chunk: Annotated[int, typer.Option(help="Lines per transaction (at least 1)")] = 2000,
 ) -> None:
     """Apply commands from a JSONL file in large transactions; idempotent by client_event_id."""
+    if chunk < 1:
+        typer.echo(f"--chunk must be at least 1 line per transaction, not {chunk}.", err=True)
+        raise typer.Exit(2)
+    total = count_lines(file)
     from ledger.cli.importer import Importer
 
     ledger = open_ledger()
     results_path = results or file.with_suffix(".results.jsonl")
-    with file.open(encoding="utf-8") as counting:
-        total = sum(1 for line in counting if line.strip())
     importer = Importer(ledger, chunk_size=chunk)
     counts = {"ok": 0, "duplicate": 0, "error": 0}
     started = time.perf_counter()
-    with (
-        file.open(encoding="utf-8") as lines,
-        results_path.open("w", encoding="utf-8") as out,
-        typer.progressbar(length=total, label="Importing", file=sys.stderr) as progress,
-    ):
-        for result in importer.run(lines):
-            out.write(result.to_json() + "\n")
-            counts[result.status] += 1
-            progress.update(1)
+    try:
+        with (
+            file.open(encoding="utf-8") as lines,
+            results_path.open("w", encoding="utf-8") as out,
+            typer.progressbar(length=total, label="Importing", file=sys.stderr) as progress,
+        ):
+            # A chunk's results come at once, when it commits: the bar moves by chunks, so its
+            # ETA is read from whole chunks, not from the first line of the first one.
+            for chunk_results in importer.run_chunks(lines):
+                out.write("".join(result.to_json() + "\n" for result in chunk_results))
+                for result in chunk_results:
+                    counts[result.status] += 1
+                progress.update(len(chunk_results))
+    except (OSError, UnicodeDecodeError) as error:
+        typer.echo(f"Import stopped: {error}.", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        ledger.close()
     elapsed = time.perf_counter() - started
-    rate = importer.events_written / elapsed if elapsed else 0.0
+    lines_rate = sum(counts.values()) / elapsed if elapsed else 0.0
     typer.echo(
         f"{counts['ok']} ok, {counts['duplicate']} duplicate, {counts['error']} error; "
-        f"{importer.events_written} events in {elapsed:.1f} s ({rate:,.0f} events/s). "
+        f"{importer.events_written} events in {elapsed:.1f} s ({lines_rate:,.0f} lines/s). "
         f"Results: {results_path}"
     )
     if counts["error"]:
@@ -257,7 +309,7 @@ def export_events(
     after = 0
     try:
         while True:
-            page, next_after = ledger.feed(CLI_ADMIN, after, 1000)
+            page, next_after = ledger.feed(cli_admin(), after, 1000)
             for event in page:
                 stream.write(json.dumps(event, ensure_ascii=False) + "\n")
             if next_after == after:
@@ -276,6 +328,7 @@ def evidence(
 ) -> None:
     """Write the evidence bundle of an organisation's Refashion statement for a period."""
     from ledger.audit.bundle import build_bundle
+    from ledger.domain.errors import LedgerError
     from ledger.projections.runner import ProjectionRunner
 
     ledger = open_ledger()

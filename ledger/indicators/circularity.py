@@ -69,7 +69,7 @@ def sorting_masses(
     filters.equal("organisation_id", scope.organisation_id).equal("site_id", scope.site_id)
     filters.equal("filiere", scope.filiere)
     sorting = Sorting()
-    statement = SORTING_SQL.format(flows=flows_of(period, positions), where=filters.where)
+    statement = SORTING_SQL.format(flows=flows_of(period, positions, db), where=filters.where)
     for kind, route, mass_g in db.query(statement, filters.params):
         if kind == "consumed":
             sorting.input_g += int(mass_g)

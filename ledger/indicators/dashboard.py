@@ -5,7 +5,7 @@ No script: the charts are inline SVG, the period is chosen with links and a plai
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 
 from ledger.domain.errors import InvalidPeriod
@@ -22,8 +22,11 @@ STYLESHEET = "/static/indicators/dashboard.css"
 
 
 def default_period(today: date) -> Period:
-    """The twelve months up to today."""
-    start = today - timedelta(days=364)
+    """The twelve calendar months up to today (this month so far and the eleven before).
+
+    Whole months: the figures read the monthly sums only (``ledger.indicators.sums``)."""
+    month = today.month - 11
+    start = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
     return Period(start, today, f"{start.isoformat()}/{today.isoformat()}")
 
 

@@ -96,7 +96,7 @@ def site_stock(db: ViewDatabase) -> list[SiteStock]:
 def monthly_collection(db: ViewDatabase, period: Period) -> dict[str, dict[str, Any]]:
     months: dict[str, dict[str, int]] = {}
     for month, filiere, grams in db.query(
-        MONTHLY_COLLECTION_SQL.format(flows=flows_of(period)), period.bounds
+        MONTHLY_COLLECTION_SQL.format(flows=flows_of(period, db=db)), period.bounds
     ):
         months.setdefault(str(month), {})[str(filiere)] = int(grams)
     return months

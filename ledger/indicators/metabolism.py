@@ -52,7 +52,7 @@ def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[F
     for condition in COUNTING:
         filters = Filters(condition).add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
         filters.equal("f.filiere", filiere).recorded(period, "f.recorded_at")
-        statement = FLOW_GROUPS_SQL.format(flows=flows_of(period), where=filters.where)
+        statement = FLOW_GROUPS_SQL.format(flows=flows_of(period, db=db), where=filters.where)
         groups += [FlowGroup.from_row(row) for row in db.query(statement, filters.params)]
     return groups
 

@@ -25,17 +25,19 @@ from calendar import monthrange
 from datetime import date, timedelta
 
 from ledger.indicators.periods import Period
+from ledger.projections.db import ViewDatabase
 
 FACTS = "view_flows"
 COLUMNS = (
     "occurred_date, kind, filiere, route, process, site_id, other_site_id, organisation_id, "
     "outlet_country, mass_g, reference_g, energy_kj"
 )
-MONTHS_SQL = """SELECT month || '-01' AS occurred_date, kind, NULLIF(filiere, '') AS filiere,
+MONTHS_SQL = """SELECT CASE WHEN month = '{first}' THEN '{start}' ELSE month || '-01' END
+  AS occurred_date, kind, NULLIF(filiere, '') AS filiere,
   NULLIF(route, '') AS route, NULLIF(process, '') AS process, site_id,
   NULLIF(other_site_id, '') AS other_site_id, organisation_id,
   CASE WHEN external = 1 THEN '' END AS outlet_country, mass_g, reference_g, energy_kj
-  FROM view_flow_months WHERE month BETWEEN '{first}' AND '{last}'"""
+  FROM view_flow_months WHERE month BETWEEN '{first_month}' AND '{last}'"""
 DAYS_SQL = (
     "SELECT " + COLUMNS + " FROM view_flows WHERE occurred_date BETWEEN '{start}' AND '{end}'"
 )
@@ -43,7 +45,7 @@ DAYS_SQL = (
 
 def whole_months(start: date, end: date) -> tuple[date, date] | None:
     """The first day of the first and of the last calendar month lying wholly in the range."""
-    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    first = start if start.day == 1 else next_month(start)
     last_day = monthrange(end.year, end.month)[1]
     last = end.replace(day=1) if end.day == last_day else (end.replace(day=1) - timedelta(days=1))
     last = last.replace(day=1)
@@ -52,21 +54,60 @@ def whole_months(start: date, end: date) -> tuple[date, date] | None:
     return first, last
 
 
-def flows_of(period: Period, positions: tuple[int | None, int | None] = (None, None)) -> str:
+def flows_of(
+    period: Period,
+    positions: tuple[int | None, int | None] = (None, None),
+    db: ViewDatabase | None = None,
+) -> str:
     """The table expression of the period's flow facts, summed by month where it can be.
 
+    With ``db``, a month the period covers only partly still reads its monthly sums when none of
+    its facts lie outside the period (one probe of the facts' date index each): a period that
+    ends today, or starts before the first fact, then costs no more than whole months. Month
+    rows are dated on the month's first day, or on the period's first day for a first month so
+    widened, so that a caller's ``occurred_date BETWEEN`` the period keeps them.
     The dates in the SQL come from ``date`` objects (ISO text), never from what a user wrote.
     """
     if period.horizon is not None or positions != (None, None):
         return FACTS
-    months = whole_months(period.start, period.end)
+    start, end = period.start, period.end
+    if db is not None:
+        start, end = widened(db, start, end)
+    months = whole_months(start, end)
     if months is None:
         return FACTS
     first, last = months
-    parts = [MONTHS_SQL.format(first=first.isoformat()[:7], last=last.isoformat()[:7])]
-    if period.start < first:
-        parts.append(DAYS_SQL.format(start=period.start, end=first - timedelta(days=1)))
-    after_last = (last.replace(day=28) + timedelta(days=4)).replace(day=1)
-    if after_last <= period.end:
-        parts.append(DAYS_SQL.format(start=after_last, end=period.end))
+    month_sql = MONTHS_SQL.format(
+        first=period.start.isoformat()[:7],
+        start=period.start.isoformat(),
+        first_month=first.isoformat()[:7],
+        last=last.isoformat()[:7],
+    )
+    parts = [month_sql]
+    if start < first:
+        parts.append(DAYS_SQL.format(start=start, end=first - timedelta(days=1)))
+    after_last = next_month(last)
+    if after_last <= end:
+        parts.append(DAYS_SQL.format(start=after_last, end=end))
     return "(" + "\nUNION ALL\n".join(parts) + ")"
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def widened(db: ViewDatabase, start: date, end: date) -> tuple[date, date]:
+    """The range stretched to its months' bounds where no fact lies in the stretch."""
+    month_start = start.replace(day=1)
+    if month_start < start and not any_fact(db, month_start, start - timedelta(days=1)):
+        start = month_start
+    month_end = next_month(end) - timedelta(days=1)
+    if end < month_end and not any_fact(db, end + timedelta(days=1), month_end):
+        end = month_end
+    return start, end
+
+
+def any_fact(db: ViewDatabase, first: date, last: date) -> bool:
+    """Whether any flow fact occurred on these days (read by the facts' date index)."""
+    statement = f"SELECT 1 FROM {FACTS} WHERE occurred_date BETWEEN ? AND ? LIMIT 1"
+    return bool(db.query(statement, (first.isoformat(), last.isoformat())))

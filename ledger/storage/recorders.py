@@ -1,4 +1,7 @@
-"""An application recorder that sends a transaction's events to PostgreSQL in binary arrays.
+"""Application recorders: idempotency keys in the events' transaction; PostgreSQL in binary arrays.
+
+Both recorders take ``idempotency=[KeyRecord, …]`` in ``insert_events`` and write those keys in
+the same transaction as the events (``ledger.storage.idempotency``).
 
 The library's ``PostgresApplicationRecorder`` already inserts a transaction's events in one
 statement, but passes them as an array of a composite type, which psycopg dumps in Python as text,
@@ -6,8 +9,8 @@ escaping every field with regular expressions: for an import chunk of ~4,600 eve
 ~280 ms of the ~520 ms the library spent saving it. Sent as four plain arrays in binary, the same
 insert takes ~70 ms (bench/RESULTS.md, "Ingestion").
 
-SQLite keeps the library's recorder: its one ``INSERT`` per event costs little next to SQLite's
-own work, and an ``executemany`` variant measured no faster (bench/RESULTS.md).
+On SQLite the library's one ``INSERT`` per event is kept: it costs little next to SQLite's own
+work, and an ``executemany`` variant measured no faster (bench/RESULTS.md).
 
 The recorder is wired by ``Settings.eventsourcing_env`` through the library's
 ``APPLICATION_RECORDER_TOPIC`` key. It writes the same table as the stock recorder, so a database
@@ -21,9 +24,36 @@ from typing import Any
 
 from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
+
+from ledger.storage import idempotency
+from ledger.storage.idempotency import KeyRecord
+
+
+class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
+    """The library's SQLite recorder, which also writes a transaction's idempotency keys.
+
+    ``insert_events(stored_events, idempotency=[KeyRecord, …])``: the keys go into
+    ``ledger_idempotency`` in the events' transaction (``ledger.storage.idempotency``).
+    """
+
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name)
+        self.insert_keys_statement = idempotency.insert_statement(idempotency.TABLE, "?")
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), idempotency.create_statement()]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        keys: Sequence[KeyRecord] = kwargs.get("idempotency", ())
+        if keys:
+            c.executemany(self.insert_keys_statement, idempotency.rows_of(keys))
+        return super()._insert_events(c, stored_events, **kwargs)
 
 
 class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
@@ -48,6 +78,17 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
             table=Identifier(self.events_table_name),
             id_type=Identifier(self.datastore.originator_id_type),
         )
+        keys_table = f'"{self.datastore.schema}".{idempotency.TABLE}'
+        self.insert_keys_statement = idempotency.insert_statement(keys_table, "%s")
+        self.sql_create_statements.append(SQL(idempotency.create_statement(keys_table)))  # type: ignore[arg-type]
+
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        """The transaction's idempotency keys, before its events (same transaction)."""
+        keys: Sequence[KeyRecord] = kwargs.get("idempotency", ())
+        if keys:
+            curs.executemany(self.insert_keys_statement, idempotency.rows_of(keys))
 
     def _insert_stored_events(
         self,

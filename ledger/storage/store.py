@@ -11,6 +11,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder
 
+from ledger.storage import idempotency
+from ledger.storage.idempotency import KeyRecord
+
 
 class EventLog:
     """Position and existence look-ups on the application's events table."""
@@ -22,10 +25,12 @@ class EventLog:
         table = getattr(recorder, "events_table_name")  # noqa: B009
         if backend == "postgres":
             self.table = f'"{self.datastore.schema}"."{table}"'
+            self.keys_table = f'"{self.datastore.schema}".{idempotency.TABLE}'
             self.position_column = "notification_id"
             self.mark = "%s"
         else:
             self.table = table
+            self.keys_table = idempotency.TABLE
             self.position_column = "rowid"
             self.mark = "?"
 
@@ -65,3 +70,33 @@ class EventLog:
     def max_position(self) -> int:
         """The position of the last stored event (0 when the log is empty)."""
         return int(self.recorder.max_notification_id() or 0)
+
+    def key_records(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], KeyRecord]:
+        """Which of these (scope, key) pairs were used, and for what (one query per 400)."""
+        pairs = list(dict.fromkeys(keys))
+        found: dict[tuple[str, str], KeyRecord] = {}
+        for start in range(0, len(pairs), 400):
+            chunk = pairs[start : start + 400]
+            marks = ", ".join([f"({self.mark}, {self.mark})"] * len(chunk))
+            sql = (
+                f"SELECT scope, key, request_digest, status, result FROM {self.keys_table} "
+                f"WHERE (scope, key) IN (VALUES {marks})"
+            )
+            params = [value for pair in chunk for value in pair]
+            with self.datastore.transaction(commit=False) as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            for row in rows:
+                values = [
+                    row[name] for name in ("scope", "key", "request_digest", "status", "result")
+                ]
+                record = KeyRecord.from_row(values)
+                found[(record.scope, record.key)] = record
+        return found
+
+    def has_topic(self, topic: str) -> bool:
+        """Whether any stored event has this topic (a scan where the log has no topic index)."""
+        sql = f"SELECT 1 FROM {self.table} WHERE topic = {self.mark} LIMIT 1"
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(sql, (topic,))
+            return bool(cursor.fetchall())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from uuid import UUID
 
@@ -132,3 +134,41 @@ def test_demo_if_empty_loads_once(runner: CliRunner, settings: Settings) -> None
     assert "already holds data" in second.output
     assert ledger.event_log.max_position() == position
     ledger.close()
+
+
+def test_import_refuses_what_it_cannot_read_in_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    source = write_lines(tmp_path / "registry.jsonl", list(registry(containers=1)))
+    refusals = [
+        (["import", str(tmp_path)], "Cannot read"),  # a directory
+        (["import", str(tmp_path / "missing.jsonl")], "Cannot read"),
+        (["import", str(source), "--chunk", "0"], "--chunk must be at least 1"),
+        (["import", str(source), "--chunk", "-5"], "--chunk must be at least 1"),
+    ]
+    for args, says in refusals:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.output.strip().splitlines() == [result.output.strip()], result.output
+        assert says in result.output
+        assert not isinstance(result.exception, Exception) or isinstance(
+            result.exception, SystemExit
+        )
+
+
+def test_token_create_refuses_a_bad_organisation_id_in_plain_words(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["token", "create", "--org", "acme", "--role", "auditor"])
+    assert result.exit_code == 2
+    assert "--org must be an organisation's id, a UUID" in result.output
+    assert "'acme'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_command_line_imports_nothing_heavy_to_start() -> None:
+    """``ledger --help`` stays fast: the application, the API and the stores load on use."""
+    probe = (
+        "import sys, ledger.cli.main; "
+        "print(sorted(m for m in ('fastapi', 'eventsourcing', 'psycopg', 'pydantic', "
+        "'ledger.application.ledger', 'labels') if m in sys.modules))"
+    )
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "[]"

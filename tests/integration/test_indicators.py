@@ -553,6 +553,7 @@ def test_the_monthly_sums_give_the_figures_the_facts_give(
     partial = [
         Period(date(2026, 9, 10), date(2026, 11, 20), "x"),
         Period(date(2026, 11, 2), date(2026, 11, 29), "y"),
+        Period(date(2026, 6, 15), date(2026, 12, 20), "z"),  # edges without facts: months read
     ]
     for period in [*map(parse_period, ("2026-Q3", "2026-11", "2026")), *partial]:
         facts = period.recorded_by(later)

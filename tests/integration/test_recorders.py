@@ -14,10 +14,11 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger.application.ledger import Ledger
-from ledger.storage.recorders import FastPostgresApplicationRecorder
+from ledger.storage.recorders import FastPostgresApplicationRecorder, SQLiteLedgerRecorder
 
 
 class Thing(Aggregate):
@@ -43,9 +44,10 @@ def stored_keys(ledger: Ledger, start: int) -> list[tuple[int, UUID, int]]:
     return [(n.id, UUID(str(n.originator_id)), n.originator_version) for n in notifications]
 
 
-def test_the_ledger_uses_the_batch_recorder_on_postgres(ledger: Ledger) -> None:
-    expected = {"sqlite": SQLiteApplicationRecorder, "postgres": FastPostgresApplicationRecorder}
+def test_the_ledger_uses_its_own_recorders(ledger: Ledger) -> None:
+    expected = {"sqlite": SQLiteLedgerRecorder, "postgres": FastPostgresApplicationRecorder}
     assert type(ledger.recorder) is expected[ledger.settings.backend]
+    assert isinstance(ledger.recorder, SQLiteApplicationRecorder | PostgresApplicationRecorder)
 
 
 def test_a_large_transaction_comes_back_in_order_with_consecutive_positions(
