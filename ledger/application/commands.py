@@ -312,6 +312,7 @@ class Outcome:
 
 
 _AS_IS = frozenset({str, int, bool, type(None), float})
+_CANONICAL = json.JSONEncoder(sort_keys=True).encode  # json.dumps(…, sort_keys=True), made once
 
 
 def _plain(value: Any) -> Any:
@@ -322,7 +323,11 @@ def _plain(value: Any) -> Any:
         return str(value)
     if hasattr(value, "__dataclass_fields__"):
         specs = value.__dataclass_fields__
-        return {k: _plain(v) for k, v in vars(value).items() if not _at_added_default(specs[k], v)}
+        return {
+            k: _plain_field(v)
+            for k, v in vars(value).items()
+            if not _at_added_default(specs[k], v)
+        }
     if isinstance(value, Decimal):
         return str(value.normalize())
     if isinstance(value, datetime | date):
@@ -336,8 +341,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _plain_field(value: Any) -> Any:
+    """``_plain`` of a command's field, the common kinds without a call."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is UUID:
+        return str(value)
+    if kind is Decimal:
+        return str(value.normalize())
+    if kind is datetime:
+        return value.isoformat()
+    return _plain(value)
+
+
 def digest(op: str, command: Any, target: UUID | None = None) -> str:
     """A stable digest of a command's content, to tell a repeat from a different request."""
     body = _plain(command)
-    text = json.dumps([op, str(target) if target else None, body], sort_keys=True)
+    text = _CANONICAL([op, str(target) if target else None, body])
     return hashlib.sha256(text.encode()).hexdigest()

@@ -41,13 +41,14 @@ from ledger.application.commands import (
     Valorise,
     Weigh,
 )
-from ledger.application.core import UnitOfWork
+from ledger.application.core import RecentAggregates, UnitOfWork
 from ledger.application.ledger import Ledger
 from ledger.domain.batch import Batch, BatchState
 from ledger.domain.errors import BatchNotFound, ConcurrentChange, InvalidInput, LedgerError
 from ledger.domain.indexes import IdempotencyRecord, LabelBinding
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID
 
+_RESULT_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps's, made once
 Handler = Callable[[Ledger, Actor, "Line", Any, Idempotency | None, UnitOfWork], Outcome]
 
 
@@ -77,7 +78,7 @@ class LineResult:
 
     def to_json(self) -> str:
         data = {k: v for k, v in self.__dict__.items() if v is not None}
-        return json.dumps(data, ensure_ascii=False)
+        return _RESULT_JSON(data)
 
 
 def batch_command(command: Callable[..., Outcome], make: Callable[[Any], Any]) -> Handler:
@@ -208,6 +209,7 @@ class Importer:
         self.events_written = 0
         self.scope = SYSTEM_ORGANISATION_ID
         self.legacy_keys = ledger.event_log.has_topic(get_topic(IdempotencyRecord.Recorded))
+        self.recent = RecentAggregates()
 
     def run(self, texts: Iterable[str]) -> Iterator[LineResult]:
         """Apply every line in order; yields one result per non-blank line."""
@@ -236,21 +238,26 @@ class Importer:
                 parsed.append((number, error))
         return parsed
 
-    def unit_of_work(self) -> UnitOfWork:
-        uow = UnitOfWork(self.ledger)
+    def unit_of_work(self, recent: RecentAggregates | None = None) -> UnitOfWork:
+        uow = UnitOfWork(self.ledger, recent)
         uow.legacy_keys = self.legacy_keys
         return uow
 
     def apply_chunk(self, chunk: list[tuple[int, str]]) -> list[LineResult]:
         lines = self.parse_all(chunk)
-        uow = self.unit_of_work()
+        uow = self.unit_of_work(self.recent)
         self.prefetch(uow, lines)
         try:
             results = [self.apply(uow, number, line) for number, line in lines]
             self.events_written += uow.commit()
-            return results
         except (ChunkTainted, IntegrityError):
+            # The lines run again on fresh reads, one by one; what the chunk took from the
+            # recent aggregates may hold changes never saved, and what it did not take may be
+            # changed by the lines now: forget them all.
+            self.recent.aggregates.clear()
             return self.apply_one_by_one(lines)
+        self.recent.put_back(uow)
+        return results
 
     def prefetch(self, uow: UnitOfWork, lines: list[tuple[int, Parsed]]) -> None:
         """Learn in a few queries what the chunk will look up and is probably new.

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 TABLE = "ledger_idempotency"
+_COMPACT = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode  # made once
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class KeyRecord:
             self.key,
             self.request_digest,
             self.status,
-            json.dumps(self.result, separators=(",", ":"), sort_keys=True),
+            _COMPACT(self.result),
         )
 
     @classmethod

@@ -9,8 +9,8 @@ escaping every field with regular expressions: for an import chunk of ~4,600 eve
 ~280 ms of the ~520 ms the library spent saving it. Sent as four plain arrays in binary, the same
 insert takes ~70 ms (bench/RESULTS.md, "Ingestion").
 
-On SQLite the library's one ``INSERT`` per event is kept: it costs little next to SQLite's own
-work, and an ``executemany`` variant measured no faster (bench/RESULTS.md).
+On SQLite a transaction's events go in one ``executemany`` (the library runs one ``execute``
+per event to read each new rowid; the rowids of one transaction are consecutive).
 
 The recorder is wired by ``Settings.eventsourcing_env`` through the library's
 ``APPLICATION_RECORDER_TOPIC`` key. It writes the same table as the stock recorder, so a database
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -53,7 +54,35 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         keys: Sequence[KeyRecord] = kwargs.get("idempotency", ())
         if keys:
             c.executemany(self.insert_keys_statement, idempotency.rows_of(keys))
-        return super()._insert_events(c, stored_events, **kwargs)
+        if len(stored_events) < 2:
+            return super()._insert_events(c, stored_events, **kwargs)
+        # One executemany, not one execute per event: SQLite gives each new row the largest
+        # rowid plus one, and the transaction holds the write lock, so the rowids are the
+        # consecutive run ending at the last one (checked on the first event, else asked).
+        c.executemany(
+            self.insert_events_statement,
+            [
+                (s.originator_id.hex, s.originator_version, s.topic, s.state)
+                if isinstance(s.originator_id, UUID)
+                else (s.originator_id, s.originator_version, s.topic, s.state)
+                for s in stored_events
+            ],
+        )
+        c.execute("SELECT last_insert_rowid()")
+        last = int(c.fetchone()[0])
+        first = last - len(stored_events) + 1
+        if self._rowid(c, stored_events[0]) == first:
+            return list(range(first, last + 1))
+        return [self._rowid(c, s) for s in stored_events]
+
+    def _rowid(self, c: SQLiteCursor, stored: StoredEvent) -> int:
+        key = stored.originator_id
+        c.execute(
+            f"SELECT rowid FROM {self.events_table_name} "
+            "WHERE originator_id = ? AND originator_version = ?",
+            (key.hex if isinstance(key, UUID) else key, stored.originator_version),
+        )
+        return int(c.fetchone()[0])
 
 
 class FastPostgresApplicationRecorder(PostgresApplicationRecorder):

@@ -72,26 +72,26 @@ class EventLog:
         return int(self.recorder.max_notification_id() or 0)
 
     def key_records(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], KeyRecord]:
-        """Which of these (scope, key) pairs were used, and for what (one query per 400)."""
-        pairs = list(dict.fromkeys(keys))
+        """Which of these (scope, key) pairs were used, and for what (a query per scope and 500
+        keys, read by the primary key)."""
+        by_scope: dict[str, list[str]] = {}
+        for scope, key in dict.fromkeys(keys):
+            by_scope.setdefault(scope, []).append(key)
         found: dict[tuple[str, str], KeyRecord] = {}
-        for start in range(0, len(pairs), 400):
-            chunk = pairs[start : start + 400]
-            marks = ", ".join([f"({self.mark}, {self.mark})"] * len(chunk))
-            sql = (
-                f"SELECT scope, key, request_digest, status, result FROM {self.keys_table} "
-                f"WHERE (scope, key) IN (VALUES {marks})"
-            )
-            params = [value for pair in chunk for value in pair]
-            with self.datastore.transaction(commit=False) as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
-            for row in rows:
-                values = [
-                    row[name] for name in ("scope", "key", "request_digest", "status", "result")
-                ]
-                record = KeyRecord.from_row(values)
-                found[(record.scope, record.key)] = record
+        columns = ("scope", "key", "request_digest", "status", "result")
+        for scope, scope_keys in by_scope.items():
+            for start in range(0, len(scope_keys), 500):
+                chunk = scope_keys[start : start + 500]
+                sql = (
+                    f"SELECT {', '.join(columns)} FROM {self.keys_table} "
+                    f"WHERE scope = {self.mark} AND key IN ({', '.join([self.mark] * len(chunk))})"
+                )
+                with self.datastore.transaction(commit=False) as cursor:
+                    cursor.execute(sql, [scope, *chunk])
+                    rows = cursor.fetchall()
+                for row in rows:
+                    record = KeyRecord.from_row([row[name] for name in columns])
+                    found[(record.scope, record.key)] = record
         return found
 
     def has_topic(self, topic: str) -> bool:
