@@ -1,0 +1,94 @@
+"""The figures of a generated year equal what its generator added up (bench/national.py).
+
+A small year of the national shape (drop-off points emptied weekly, transfers to sorting
+centres, daily sortings with the national output shares, lots valorised, export bales sold
+abroad, daily work logs) is imported as a file; every figure then matches the generator's own
+totals to the gram and the hour, read from the monthly sums and, as recorded at a later time,
+from the facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bench.national import ROUTES, Shape, Totals, Year, uid
+from ledger.application.ledger import Ledger
+from ledger.cli.importer import Importer
+from ledger.indicators import circularity, jobs, metabolism, parse_period, refashion_statement
+from ledger.indicators.circularity import Scope, sorting_masses
+from ledger.indicators.metabolism import accounts
+from ledger.indicators.stock import stock
+from ledger.projections.db import ViewDatabase
+from ledger.projections.runner import ProjectionRunner
+
+SHAPE = Shape(0.0006, days=45, workers_per_centre=5)
+
+
+@pytest.fixture
+def year(ledger: Ledger) -> Iterator[tuple[Totals, ViewDatabase]]:
+    generated = Year(SHAPE)
+    results = list(Importer(ledger, chunk_size=500).run(generated.lines()))
+    assert {r.status for r in results} == {"ok"}
+    runner = ProjectionRunner(ledger)
+    runner.catch_up()
+    runner.close()
+    db = ViewDatabase(ledger.settings)
+    yield generated.totals, db
+    db.close()
+
+
+def kg(grams: int) -> float:
+    return round(grams / 1000, 3)
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["sums", "facts"])
+def test_the_year_s_figures_are_the_generator_s_totals(
+    year: tuple[Totals, ViewDatabase], recorded: bool
+) -> None:
+    totals, db = year
+    period = parse_period("2025")
+    if recorded:  # as recorded at a later time: read from the facts, not the sums
+        period = period.recorded_by(datetime(2999, 1, 1, tzinfo=UTC))
+    sorting = sorting_masses(db, Scope(), period)
+    assert sorting.input_g == totals.sorting.input_g
+    assert sorting.outputs_g == totals.sorting.outputs_g
+    assert sorting.loss_g == totals.sorting.loss_g
+    centre = uid("org", SHAPE.collectors)  # the owner of the territory's centre
+    own = sorting_masses(db, Scope(centre), period)
+    assert own.input_g == totals.centre0_sorting.input_g
+    assert own.outputs_g == totals.centre0_sorting.outputs_g
+    with db.snapshot():
+        textile = accounts(db, period, "textile")["textile"].figures()
+    assert textile["local_collection_kg"] == kg(totals.local_collection_g)
+    assert textile["imports_kg"] == kg(totals.imports_g)
+    assert textile["exports_kg"] == kg(totals.exports_g)
+    assert textile["valorised_inside_kg"] == {r: kg(totals.valorised_inside_g[r]) for r in ROUTES}
+    assert textile["losses_kg"] == kg(totals.losses_g)
+
+
+def test_the_year_s_pages_figures(year: tuple[Totals, ViewDatabase]) -> None:
+    totals, db = year
+    period = parse_period("2025")
+    centre = uid("org", SHAPE.collectors)
+    figures = circularity(db, Scope(), period)
+    assert figures["sorted_input_kg"] == kg(totals.sorting.input_g)
+    assert figures["outputs_kg"] == {r: kg(totals.sorting.outputs_g[r]) for r in ROUTES}
+    hours = jobs(db, centre, period)
+    assert hours["hours_total"] == totals.centre0_hours
+    assert hours["insertion_share_sorting"] == round(
+        totals.centre0_insertion_hours / totals.centre0_hours, 4
+    )
+    statement = refashion_statement(db, centre, "2025")
+    assert statement["tonnes"]["recycling"] == round(
+        totals.centre0_sorting.outputs_g["recycling"] / 1_000_000, 6
+    )
+    textile = metabolism(db, period, "textile")["filieres"]["textile"]
+    assert textile["local_collection_kg"] == kg(totals.local_collection_g)
+    held = stock(db)["data"]
+    assert sum(row["batches"] for row in held if row["state"] == "held") == totals.held_batches
+    assert round(sum(row["mass_kg"] for row in held if row["state"] == "held"), 3) == kg(
+        totals.held_g
+    )
