@@ -56,7 +56,7 @@ class ChunkTainted(Exception):
     """A failed line left pending changes in the chunk's unit of work."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Line:
     """One parsed line of an import file."""
 
@@ -67,7 +67,7 @@ class Line:
     body: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LineResult:
     number: int
     client_event_id: str | None
@@ -77,7 +77,8 @@ class LineResult:
     message: str | None = None
 
     def to_json(self) -> str:
-        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        fields = ("number", "client_event_id", "status", "id", "code", "message")
+        data = {k: v for k in fields if (v := getattr(self, k)) is not None}
         return _RESULT_JSON(data)
 
 
