@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -244,8 +245,14 @@ def peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def time_figures(env: dict[str, str], shape: Shape, calls: int, run: BackendRun) -> None:
-    with server(env, 8765) as (base, pid):
+    with server(env, free_port()) as (base, pid):
         for name, path in endpoints(shape).items():
             get(base + path)  # untimed: the first call warms caches
             run.figures[name] = statistics.median(get(base + path) for _ in range(calls))
@@ -419,7 +426,8 @@ def write_results(section: str, scale: float, path: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=0.05)
-    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--backends", default="sqlite,postgres", help="databases to run now")
+    parser.add_argument("--report", default="sqlite,postgres", help="databases in the table")
     parser.add_argument("--calls", type=int, default=5)
     parser.add_argument("--raw", type=int, default=200_000, help="events for the raw library")
     parser.add_argument("--work", default="var/bench/national-run")
@@ -431,13 +439,24 @@ def main(argv: list[str] | None = None) -> None:
         say(f"generating {path}")
         generate(shape, path)
     before = machine()
-    runs = [bench_backend(b, path, shape, args) for b in args.backends.split(",")]
+    work = Path(args.work)
+    for backend in args.backends.split(","):
+        run = bench_backend(backend, path, shape, args)
+        saved = {**run.__dict__, "imported": run.imported.__dict__, "rebuilt": run.rebuilt.__dict__}
+        saved["machine_before"], saved["machine_after"] = before, machine()
+        (work / f"run-{args.scale}-{backend}.json").write_text(json.dumps(saved, indent=1))
+    runs = [load_run(work / f"run-{args.scale}-{b}.json") for b in args.report.split(",")]
     section = report(args.scale, shape, runs, before, machine())
     print(section)
     write_results(section, args.scale, args.output)
-    (Path(args.work) / f"runs-{args.scale}.json").write_text(
-        json.dumps([r.__dict__ for r in runs], default=lambda o: o.__dict__, indent=1)
-    )
+
+
+def load_run(path: Path) -> BackendRun:
+    """A database's run as saved (so that one database can be run again on its own)."""
+    data = json.loads(path.read_text())
+    data.pop("machine_before"), data.pop("machine_after")
+    data["imported"], data["rebuilt"] = Step(**data["imported"]), Step(**data["rebuilt"])
+    return BackendRun(**data)
 
 
 if __name__ == "__main__":

@@ -14,16 +14,21 @@ from ledger.indicators.periods import Period
 from ledger.indicators.views import flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
 
+# Read from the territory's sites to their batches in stock (the batches' partial index on
+# site and material), never by scanning every batch of the ledger.
 SITE_STOCK_SQL = f"""
 SELECT s.site_id, s.name, b.filiere, b.state, SUM(b.mass_g), COUNT(*)
-FROM view_batches b JOIN view_sites s ON s.site_id = b.site_id
-WHERE {inside("b.site_id")}
-  AND (b.state = 'held' OR (b.state = 'in_transit' AND {inside("b.destination_site_id")}))
+FROM view_sites s JOIN view_communes c ON c.commune_insee = s.commune_insee
+CROSS JOIN view_batches b
+WHERE s.country = 'FR' AND b.site_id = s.site_id AND b.state IN ('held', 'in_transit')
+  AND (b.state = 'held' OR {inside("b.destination_site_id")})
 GROUP BY s.site_id, s.name, b.filiere, b.state
 """
+# ``kind || ''``: the kind is no index key here (SQLite would otherwise read every collection of
+# the nation by the sums' kind index, instead of the territory's sites by their key).
 MONTHLY_COLLECTION_SQL = f"""
 SELECT SUBSTR(occurred_date, 1, 7), filiere, SUM(mass_g) FROM {{flows}} f
-WHERE kind = 'collected' AND occurred_date BETWEEN ? AND ? AND {inside("site_id")}
+WHERE kind || '' = 'collected' AND occurred_date BETWEEN ? AND ? AND {inside("site_id")}
 GROUP BY SUBSTR(occurred_date, 1, 7), filiere
 ORDER BY 1
 """

@@ -18,41 +18,51 @@ from ledger.projections.db import ViewDatabase
 # exported: it is no loss of the territory. Adjustments on the road name the site the batch was
 # going to (``other_site_id``), so this is decided row by row, by the territory as it is now.
 FLOW_GROUPS_SQL = f"""
-SELECT x.kind, x.filiere, x.route, x.process, x.site_inside, x.other_inside, x.has_other,
+SELECT x.kind, x.filiere, x.route, x.process, {{site_inside}}, x.other_inside, x.has_other,
        x.external, x.on_the_way_out, SUM(x.mass_g), SUM(x.reference_g), SUM(x.energy_kj)
 FROM (
-  SELECT f.kind, f.filiere, f.route, f.process, f.mass_g,
-         COALESCE(f.reference_g, 0) AS reference_g, COALESCE(f.energy_kj, 0) AS energy_kj,
-         CASE WHEN {inside("f.site_id")} THEN 1 ELSE 0 END AS site_inside,
-         CASE WHEN {inside("f.other_site_id")} THEN 1 ELSE 0 END AS other_inside,
-         CASE WHEN f.other_site_id IS NULL THEN 0 ELSE 1 END AS has_other,
-         CASE WHEN f.outlet_country IS NULL THEN 0 ELSE 1 END AS external,
-         CASE WHEN f.kind = 'adjusted' AND f.other_site_id IS NOT NULL
-              AND f.other_site_id NOT IN ({INSIDE_SITES}) THEN 1 ELSE 0 END AS on_the_way_out
-  FROM {{flows}} f
-  WHERE {{where}}
+  SELECT y.*, CASE WHEN y.kind = 'adjusted' AND y.has_other = 1 AND y.other_inside = 0
+                   THEN 1 ELSE 0 END AS on_the_way_out
+  FROM (
+    SELECT f.kind, f.filiere, f.route, f.process, f.mass_g,
+           COALESCE(f.reference_g, 0) AS reference_g, COALESCE(f.energy_kj, 0) AS energy_kj,
+           CASE WHEN f.other_site_id IS NULL THEN 0
+                WHEN {inside("f.other_site_id")} THEN 1 ELSE 0 END AS other_inside,
+           CASE WHEN f.other_site_id IS NULL THEN 0 ELSE 1 END AS has_other,
+           CASE WHEN f.outlet_country IS NULL THEN 0 ELSE 1 END AS external
+    FROM {{flows}} f
+    WHERE {{where}}
+  ) y
 ) x
-GROUP BY x.kind, x.filiere, x.route, x.process, x.site_inside, x.other_inside, x.has_other,
-         x.external, x.on_the_way_out
+GROUP BY x.kind, x.filiere, x.route, x.process, x.other_inside, x.has_other, x.external,
+         x.on_the_way_out
 """
 
 
 # The facts that can count: those at an inside site (every rule), and valorisations at an
 # inside outlet of batches held outside (imported then). Read as two queries that each start
 # from the territory's sites, so a figure costs what the territory's sites hold, not the nation.
+# Each with whether its site is inside, known from the condition (one membership test less
+# per row: at a national scale these tests are most of the figure's time).
 COUNTING = (
-    inside("f.site_id"),
-    f"f.kind = 'valorised' AND {inside('f.other_site_id')} AND f.site_id NOT IN ({INSIDE_SITES})",
+    (inside("f.site_id"), 1),
+    (
+        f"f.kind = 'valorised' AND {inside('f.other_site_id')} "
+        f"AND f.site_id NOT IN ({INSIDE_SITES})",
+        0,
+    ),
 )
 
 
 def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[FlowGroup]:
     """The period's flow facts summed by what the rules of §5 look at (no snapshot)."""
     groups = []
-    for condition in COUNTING:
+    for condition, site_inside in COUNTING:
         filters = Filters(condition).add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
         filters.equal("f.filiere", filiere).recorded(period, "f.recorded_at")
-        statement = FLOW_GROUPS_SQL.format(flows=flows_of(period, db=db), where=filters.where)
+        statement = FLOW_GROUPS_SQL.format(
+            flows=flows_of(period, db=db), where=filters.where, site_inside=site_inside
+        )
         groups += [FlowGroup.from_row(row) for row in db.query(statement, filters.params)]
     return groups
 

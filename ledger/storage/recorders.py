@@ -108,7 +108,11 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
             id_type=Identifier(self.datastore.originator_id_type),
         )
         keys_table = f'"{self.datastore.schema}".{idempotency.TABLE}'
-        self.insert_keys_statement = idempotency.insert_statement(keys_table, "%s")
+        # A transaction's keys in one statement, as five arrays (like its events).
+        self.insert_keys_statement = (
+            f"INSERT INTO {keys_table} (scope, key, request_digest, status, result) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[], %s::text[])"
+        )
         self.sql_create_statements.append(SQL(idempotency.create_statement(keys_table)))  # type: ignore[arg-type]
 
     def _insert_events(
@@ -117,7 +121,8 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
         """The transaction's idempotency keys, before its events (same transaction)."""
         keys: Sequence[KeyRecord] = kwargs.get("idempotency", ())
         if keys:
-            curs.executemany(self.insert_keys_statement, idempotency.rows_of(keys))
+            columns = [list(column) for column in zip(*idempotency.rows_of(keys), strict=True)]
+            curs.execute(self.insert_keys_statement, columns)
 
     def _insert_stored_events(
         self,
