@@ -429,6 +429,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backends", default="sqlite,postgres", help="databases to run now")
     parser.add_argument("--report", default="sqlite,postgres", help="databases in the table")
     parser.add_argument("--calls", type=int, default=5)
+    parser.add_argument("--figures-only", action="store_true", help="time the figures again")
     parser.add_argument("--raw", type=int, default=200_000, help="events for the raw library")
     parser.add_argument("--work", default="var/bench/national-run")
     parser.add_argument("--output", type=Path, default=Path("bench/RESULTS.md"))
@@ -441,7 +442,12 @@ def main(argv: list[str] | None = None) -> None:
     before = machine()
     work = Path(args.work)
     for backend in args.backends.split(","):
-        run = bench_backend(backend, path, shape, args)
+        if args.figures_only:  # the figures again, on the databases a full run left
+            run = load_run(work / f"run-{args.scale}-{backend}.json")
+            run.figures = {}
+            time_figures(environment(backend, work / backend), shape, args.calls, run)
+        else:
+            run = bench_backend(backend, path, shape, args)
         saved = {**run.__dict__, "imported": run.imported.__dict__, "rebuilt": run.rebuilt.__dict__}
         saved["machine_before"], saved["machine_after"] = before, machine()
         (work / f"run-{args.scale}-{backend}.json").write_text(json.dumps(saved, indent=1))

@@ -12,12 +12,13 @@ from ledger.domain.worklog import ACTIVITIES, CONTRACTS
 from ledger.indicators.circularity import Scope, sorting_masses
 from ledger.indicators.numbers import fte, half_up, hours, kg, ratio, share
 from ledger.indicators.periods import Period
+from ledger.indicators.sums import work_of
 from ledger.indicators.views import Filters, views_position
 from ledger.projections.db import ViewDatabase
 
 INSERTION_MINIMUM = Decimal("0.15")  # Refashion: share of sorting hours worked in insertion
 HOURS_SQL = """
-SELECT contract, activity, SUM(hours_centi) FROM view_work_logs
+SELECT contract, activity, SUM(hours_centi) FROM {work} w
 WHERE {where}
 GROUP BY contract, activity
 """
@@ -78,7 +79,8 @@ def work_hours(
     filters.equal("organisation_id", organisation_id)
     found = Hours()
     for contract, activity, centi in db.query(
-        HOURS_SQL.format(where=filters.where), filters.params
+        HOURS_SQL.format(work=work_of(period, positions, db), where=filters.where),
+        filters.params,
     ):
         found.centi[(str(contract), str(activity))] += int(centi)
     return found

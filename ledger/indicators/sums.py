@@ -96,18 +96,62 @@ def next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def widened(db: ViewDatabase, start: date, end: date) -> tuple[date, date]:
-    """The range stretched to its months' bounds where no fact lies in the stretch."""
+def widened(
+    db: ViewDatabase, start: date, end: date, table: str = FACTS, column: str = "occurred_date"
+) -> tuple[date, date]:
+    """The range stretched to its months' bounds where no row lies in the stretch."""
     month_start = start.replace(day=1)
-    if month_start < start and not any_fact(db, month_start, start - timedelta(days=1)):
+    if month_start < start and not any_row(db, table, column, month_start, start - timedelta(1)):
         start = month_start
     month_end = next_month(end) - timedelta(days=1)
-    if end < month_end and not any_fact(db, end + timedelta(days=1), month_end):
+    if end < month_end and not any_row(db, table, column, end + timedelta(1), month_end):
         end = month_end
     return start, end
 
 
-def any_fact(db: ViewDatabase, first: date, last: date) -> bool:
-    """Whether any flow fact occurred on these days (read by the facts' date index)."""
-    statement = f"SELECT 1 FROM {FACTS} WHERE occurred_date BETWEEN ? AND ? LIMIT 1"
+def any_row(db: ViewDatabase, table: str, column: str, first: date, last: date) -> bool:
+    """Whether any row of ``table`` is dated on these days (read by its date index)."""
+    statement = f"SELECT 1 FROM {table} WHERE {column} BETWEEN ? AND ? LIMIT 1"
     return bool(db.query(statement, (first.isoformat(), last.isoformat())))
+
+
+WORK_COLUMNS = "organisation_id, site_id, contract, activity, hours_centi, work_date"
+WORK_MONTHS_SQL = """SELECT organisation_id, site_id, contract, activity, hours_centi,
+  CASE WHEN month = '{first}' THEN '{start}' ELSE month || '-01' END AS work_date
+  FROM view_work_months WHERE month BETWEEN '{first_month}' AND '{last}'"""
+WORK_DAYS_SQL = (
+    "SELECT " + WORK_COLUMNS + " FROM view_work_logs WHERE work_date BETWEEN '{start}' AND '{end}'"
+)
+
+
+def work_of(
+    period: Period,
+    positions: tuple[int | None, int | None] = (None, None),
+    db: ViewDatabase | None = None,
+) -> str:
+    """The work logs' rows of the period (``organisation_id, site_id, contract, activity,
+    hours_centi, work_date``), summed by month where they can be, as :func:`flows_of` does for
+    the flow facts (``view_work_months`` for whole months, the rows for partial ones)."""
+    if period.horizon is not None or positions != (None, None):
+        return "view_work_logs"
+    start, end = period.start, period.end
+    if db is not None:
+        start, end = widened(db, start, end, "view_work_logs", "work_date")
+    months = whole_months(start, end)
+    if months is None:
+        return "view_work_logs"
+    first, last = months
+    parts = [
+        WORK_MONTHS_SQL.format(
+            first=period.start.isoformat()[:7],
+            start=period.start.isoformat(),
+            first_month=first.isoformat()[:7],
+            last=last.isoformat()[:7],
+        )
+    ]
+    if start < first:
+        parts.append(WORK_DAYS_SQL.format(start=start, end=first - timedelta(days=1)))
+    after_last = next_month(last)
+    if after_last <= end:
+        parts.append(WORK_DAYS_SQL.format(start=after_last, end=end))
+    return "(" + "\nUNION ALL\n".join(parts) + ")"

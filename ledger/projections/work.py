@@ -25,6 +25,15 @@ COLUMN_ORDER = (
     "work_date",
     "recorded_at",
 )
+MONTH_COLUMNS = (
+    "organisation_id",
+    "month",
+    "site_id",
+    "contract",
+    "activity",
+    "hours_centi",
+    "rows",
+)
 CORRECTABLE = {"hours_centi", "contract", "activity", "worker_ref", "work_date"}
 Row = dict[str, Any]
 
@@ -33,7 +42,7 @@ class WorkView:
     """Hours by work log: site, organisation of the site, worker, contract, activity, date."""
 
     name: ClassVar[str] = "work"
-    tables: ClassVar[tuple[str, ...]] = ("view_work_logs",)
+    tables: ClassVar[tuple[str, ...]] = ("view_work_logs", "view_work_months")
     topics: ClassVar[frozenset[str]] = frozenset(("WorkLog.Logged", "WorkLog.Corrected"))
 
     def create(self, db: ViewDatabase) -> None:
@@ -48,6 +57,15 @@ class WorkView:
             "ON view_work_logs (organisation_id, work_date)"
         )
         db.execute("CREATE INDEX IF NOT EXISTS view_work_logs_log ON view_work_logs (work_log_id)")
+        db.execute("CREATE INDEX IF NOT EXISTS view_work_logs_date ON view_work_logs (work_date)")
+        # The hours summed by organisation, month, site, contract and activity: what the jobs
+        # figures read over whole months (ledger.indicators.sums), kept in the same transaction.
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS view_work_months (organisation_id TEXT NOT NULL, "
+            "month TEXT NOT NULL, site_id TEXT NOT NULL, contract TEXT NOT NULL, "
+            f"activity TEXT NOT NULL, hours_centi {big} NOT NULL, rows {big} NOT NULL, "
+            "PRIMARY KEY (organisation_id, month, site_id, contract, activity))"
+        )
 
     def apply(self, db: ViewDatabase, page: Page) -> None:
         rows: list[tuple[Any, ...]] = []
@@ -81,6 +99,14 @@ class WorkView:
                 rows += [tuple(undone.values()), tuple(now.values())]
                 current[log_id] = now
         db.insert_many("view_work_logs", COLUMN_ORDER, rows)
+        db.insert_many(
+            "view_work_months",
+            MONTH_COLUMNS,
+            month_sums(rows),
+            "ON CONFLICT (organisation_id, month, site_id, contract, activity) DO UPDATE SET "
+            "hours_centi = view_work_months.hours_centi + excluded.hours_centi, "
+            "rows = view_work_months.rows + excluded.rows",
+        )
 
     @staticmethod
     def load(db: ViewDatabase, log_id: str) -> Row | None:
@@ -91,3 +117,16 @@ class WorkView:
             (log_id,),
         )
         return dict(zip(COLUMN_ORDER, found[0], strict=True)) if found else None
+
+
+def month_sums(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """A page's rows (``COLUMN_ORDER``) summed by ``MONTH_COLUMNS``' key."""
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        key = (row[3], str(row[8])[:7], row[2], row[5], row[6])
+        found = sums.get(key)
+        if found is None:
+            found = sums[key] = [0, 0]
+        found[0] += row[7]
+        found[1] += 1
+    return [(*key, *totals) for key, totals in sorted(sums.items())]

@@ -562,6 +562,10 @@ def test_the_monthly_sums_give_the_figures_the_facts_give(
             assert strip(metabolism(views, period, filiere)) == strip(
                 metabolism(views, facts, filiere)
             )
+        for organisation in (None, sorters_quarter.workshop):
+            assert strip(jobs(views, organisation, period)) == strip(
+                jobs(views, organisation, facts)
+            )
         for scope in (Scope(), Scope(sorters_quarter.workshop), Scope(filiere="textile")):
             assert strip(circularity(views, scope, period)) == strip(
                 circularity(views, scope, facts)
