@@ -12,9 +12,10 @@ For each database, in one run:
   own process: lines' worth of events per second, domain events per second, peak RSS;
 * **figures and pages**: ``ledger serve`` on 127.0.0.1 answers each endpoint once untimed, then
   ``--calls`` times: the median answer time over HTTP, and the server's peak RSS;
-* **raw library**, in the same run and on the same database: a plain ``Application`` saving
-  ``--raw`` events in transactions of the import's size (events/s), and the library's
-  ``Mapper.to_domain_event`` over as many of the ledger's stored events (events/s).
+* **raw library**, in the same run and on the same database server: a plain ``Application``
+  saving ``--raw`` events in transactions of the import's size into a database of its own
+  (events/s), and the library's ``Mapper.to_domain_event`` over as many of the ledger's stored
+  events (events/s).
 
 Domain events are counted from the stored topics (``Batch``, ``Transformation``, ``WorkLog``,
 ``Organisation``, ``Site``, ``Territory``), never the ledger's own index records. The results go to
@@ -268,7 +269,18 @@ def raw_library(env: dict[str, str], events: int, per_transaction: int, run: Bac
     from ledger.application.ledger import Ledger
 
     settings = settings_of(env)
-    raw = RawApplication(settings)
+    from ledger.storage.database import drop_schema, prepare_database
+
+    if settings.backend == "sqlite":  # the raw application's own database, beside the ledger's
+        raw_settings = settings.with_overrides(
+            database_url=settings.database_url.replace("ledger.db", "raw.db")
+        )
+        raw_settings.sqlite_path.unlink(missing_ok=True)
+    else:
+        raw_settings = settings.with_overrides(database_schema=settings.database_schema + "_raw")
+        drop_schema(raw_settings)
+    prepare_database(raw_settings)
+    raw = RawApplication(raw_settings)
     sizes = [190] * per_transaction
     saved, seconds = 0, 0.0
     while saved < events:
