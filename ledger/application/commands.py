@@ -324,9 +324,7 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "__dataclass_fields__"):
         specs = value.__dataclass_fields__
         return {
-            k: _plain_field(v)
-            for k, v in vars(value).items()
-            if not _at_added_default(specs[k], v)
+            k: _plain_field(v) for k, v in vars(value).items() if not _at_added_default(specs[k], v)
         }
     if isinstance(value, Decimal):
         return str(value.normalize())
