@@ -84,13 +84,13 @@ def test_a_repeated_subscription_with_its_key_is_made_once(api: Api) -> None:
         ({"url": "https://observatoire.example:99999/hook"}, "invalid_subscription"),
         ({"url": "http://169.254.169.254/latest/meta-data"}, "subscription_target_refused"),
         ({"url": "http://0.0.0.0:8000/hook"}, "subscription_target_refused"),
-        ({"url": "https://observatoire\u0000.example/"}, "invalid_subscription"),
+        ({"url": "https://observatoire\u0000.example/"}, "invalid_text"),
         ({"url": "https://" + "a" * 2000 + ".example/"}, "invalid_input"),
         ({"kinds": []}, "invalid_subscription"),
         ({"kinds": ["Batch.Exploded"]}, "invalid_subscription"),
         ({"kinds": ["IdempotencyRecord"]}, "invalid_subscription"),
         ({"secret": "short"}, "invalid_subscription"),
-        ({"secret": "\ud800" * 20}, "invalid_input"),
+        ({"secret": "\ud800" * 20}, "invalid_text"),
     ],
 )
 def test_a_bad_subscription_is_refused_and_writes_nothing(
