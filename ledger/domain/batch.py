@@ -42,7 +42,14 @@ class Batch(Aggregate):
     """A traced batch with its material, mass, site and holder."""
 
     class Collected(Aggregate.Created):
-        """The batch was collected (enters the ledger from the field)."""
+        """The batch was collected (enters the ledger from the field).
+
+        ``supplier`` is the company that handed it over and ``transport`` how it came
+        (``ledger.domain.transport``), when the collector knows them: a delivery weighed in at
+        a platform; households dropping clothes in a container are neither.
+        """
+
+        class_version = 2
 
         label_code: str | None
         material: str
@@ -56,6 +63,13 @@ class Batch(Aggregate):
         organisation_id: UUID
         token_id: str
         request_digest: str
+        supplier: dict[str, str] | None = None
+        transport: dict[str, Any] | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Collections recorded before suppliers and transports were: neither known."""
+            state.update(supplier=None, transport=None)
 
         def apply(self, aggregate: Batch) -> None:
             aggregate.begin(self, parents=[])
@@ -108,7 +122,13 @@ class Batch(Aggregate):
             aggregate.note_occurred(self)
 
     class Dispatched(Aggregate.Event):
-        """The batch left its site for another one."""
+        """The batch left its site for another one.
+
+        ``carrier`` is the carrier's name as given; ``transport`` the mode, the carrier's
+        identity and its receipt (or exemption), or that the batch went direct.
+        """
+
+        class_version = 2
 
         from_site_id: UUID
         to_site_id: UUID
@@ -118,6 +138,12 @@ class Batch(Aggregate):
         occurred_at: datetime
         organisation_id: UUID
         token_id: str
+        transport: dict[str, Any] | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Dispatches recorded before transports were: only the carrier's name, if any."""
+            state["transport"] = None
 
         def apply(self, aggregate: Batch) -> None:
             aggregate.state = BatchState.IN_TRANSIT
@@ -160,7 +186,14 @@ class Batch(Aggregate):
             aggregate.note_occurred(self)
 
     class Valorised(Aggregate.Event):
-        """The batch left the chain: sold for reuse, recycled, burnt or disposed of."""
+        """The batch left the chain: sold for reuse, recycled, burnt or disposed of.
+
+        An outside outlet has a name and a country, and may have its SIRET or VAT number and
+        address in ``outlet_details``; ``transport`` says how the batch got to an outlet
+        elsewhere.
+        """
+
+        class_version = 2
 
         route: str
         mass_g: int
@@ -172,6 +205,13 @@ class Batch(Aggregate):
         occurred_at: datetime
         organisation_id: UUID
         token_id: str
+        outlet_details: dict[str, str] | None = None
+        transport: dict[str, Any] | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Valorisations recorded before outlets' identities and transports were."""
+            state.update(outlet_details=None, transport=None)
 
         def apply(self, aggregate: Batch) -> None:
             aggregate.state = BatchState.VALORISED
@@ -304,9 +344,14 @@ class Batch(Aggregate):
         self.trigger_event(self.Labelled, label_code=label_code, **acted)
 
     def dispatch(
-        self, to_site_id: UUID, carrier: str | None, distance_m: int | None, **acted: Any
+        self,
+        to_site_id: UUID,
+        carrier: str | None,
+        distance_m: int | None,
+        transport: dict[str, Any] | None = None,
+        **acted: Any,
     ) -> None:
-        """Send the batch from its site to another."""
+        """Send the batch from its site to another (``transport`` checked by the caller)."""
         self.check_held()
         self.check_order(acted["occurred_at"])
         if to_site_id == self.site_id:
@@ -319,6 +364,7 @@ class Batch(Aggregate):
             mass_g=self.mass_g,
             carrier=carrier,
             distance_m=distance_m,
+            transport=transport or None,
             **acted,
         )
 
@@ -384,6 +430,8 @@ class Batch(Aggregate):
             outlet_name=outlet.get("name"),
             outlet_country=outlet.get("country"),
             certificate_ref=outlet.get("certificate_ref"),
+            outlet_details=outlet.get("details") or None,
+            transport=outlet.get("transport") or None,
             **acted,
         )
 
