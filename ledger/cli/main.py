@@ -15,6 +15,7 @@ import typer
 from ledger.application.commands import Actor, IssueToken
 from ledger.application.ledger import Ledger
 from ledger.cli.labels import labels_app
+from ledger.cli.register import export_register
 from ledger.domain.errors import LedgerError
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID
 from ledger.settings import Settings
@@ -28,6 +29,7 @@ app.add_typer(export_app, name="export")
 audit_app = typer.Typer(help="Auditors' tools.")
 app.add_typer(audit_app, name="audit")
 app.add_typer(labels_app, name="labels")
+export_app.command("register")(export_register)
 
 CLI_ADMIN = Actor(SYSTEM_ORGANISATION_ID, "admin", "cli")
 
