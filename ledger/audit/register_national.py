@@ -112,15 +112,17 @@ def context(ledger: Queries, site_id: UUID) -> Context:
             sites[site] = ledger.site_json(UUID(str(site)))
         return sites[site]
 
+    def organisation(organisation_id: str) -> dict[str, str]:
+        if organisation_id not in owners:
+            found = ledger.organisation_json(UUID(organisation_id))
+            owners[organisation_id] = {k: str(found[k]) for k in IDENTITY if found.get(k)}
+        return owners[organisation_id]
+
     def owner_of(site: Any) -> dict[str, str]:
-        owner_id = site["organisation_id"]
-        if owner_id not in owners:
-            organisation = ledger.organisation_json(UUID(owner_id))
-            owners[owner_id] = {k: str(organisation[k]) for k in IDENTITY if organisation.get(k)}
-        return owners[owner_id]
+        return organisation(site["organisation_id"])
 
     site = site_of(site_id)
-    return Context(site, owner_of(site), site_of, owner_of, ledger.material)
+    return Context(site, owner_of(site), site_of, owner_of, ledger.material, organisation)
 
 
 def where(row: RegisterRow) -> dict[str, Any]:

@@ -78,6 +78,7 @@ class Context:
     site_of: Callable[[Any], Mapping[str, Any]]
     owner_of: Callable[[Mapping[str, Any]], Mapping[str, str]]
     material: Callable[[str], Material]
+    organisation: Callable[[str], Mapping[str, str]]  # a registered organisation's identity
 
 
 def tonnes(grams: int) -> str:
@@ -122,12 +123,18 @@ def common(row: RegisterRow, ctx: Context, date_key: str) -> Declared:
     return out
 
 
-def transport(row: RegisterRow) -> tuple[Values, list[Problem]]:
-    """Direct, or the first carrier: mode, identity and receipt (or exemption)."""
+def transport(row: RegisterRow, ctx: Context) -> tuple[Values, list[Problem]]:
+    """Direct, or the first carrier: mode, identity and receipt (or exemption).
+
+    A registered carrier's identity is the one copied into the event when it carried the
+    batch; what was missing then (a SIRET registered since) is taken from the registry now.
+    """
     given = row.transport or {}
     if given.get("direct"):
         return {"isDirectSupply": "OUI"}, []
     carrier = dict(given.get("carrier") or {})
+    if given.get("carrier_organisation_id"):
+        carrier = {**ctx.organisation(given["carrier_organisation_id"]), **carrier}
     if row.carrier and "name" not in carrier:
         carrier["name"] = row.carrier
     values, problems = company("transporter1Company", carrier, "carrier")
@@ -166,7 +173,7 @@ def incoming(row: RegisterRow, ctx: Context) -> Declared:
     if code in NOT_FINAL:
         out.values["noTraceability"] = "NON"
         out.values["nextOperationCode"] = next_operation(material.route, material.filiere)
-    out.add(transport(row))
+    out.add(transport(row, ctx))
     return out
 
 
@@ -192,7 +199,7 @@ def outgoing(row: RegisterRow, ctx: Context) -> Declared:
         out.problems.append(missing("destinationCompanyOrgId", message))
     code = sent_operation(destination_kind, material.route, row.operation_code)
     operation(out, code, material, "operationCode", "operationMode", final_mode=False)
-    out.add(transport(row))
+    out.add(transport(row, ctx))
     return out
 
 
