@@ -381,6 +381,9 @@ class CorrectionCreate(Body):
     mass_kg: Kg | None = None
     material: str | None = Field(default=None, max_length=64)
     occurred_at: datetime | None = None
+    transport: TransportBody | None = Field(
+        default=None, description="How a collected, dispatched or valorised batch travelled"
+    )
 
 
 class BatchPublic(BaseModel):

@@ -207,6 +207,7 @@ class Correct:
     mass_kg: Decimal | None = None
     material: str | None = None
     occurred_at: datetime | None = None
+    transport: dict[str, Any] | None = added()  # how a movement travelled, as corrected
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ def corrections_of(events: list[Any]) -> dict[int, dict[str, Any]]:
                 "mass_g": event.mass_g,
                 "material": event.material,
                 "occurred_at": event.corrected_occurred_at,
+                "transport": event.transport,
             }
             fields = {k: v for k, v in values.items() if v is not None}
             corrected.setdefault(event.corrects_version, {}).update(fields)
@@ -155,12 +156,13 @@ class RegisterWalk:
     def on_collected(self, event: Batch.Collected) -> None:
         commune = event.source_commune_insee or self.site_of(event.site_id).commune_insee
         self.begin(event, event.weight_method, commune)
-        self.collected_in, self.supplier, self.transport = commune, event.supplier, event.transport
+        self.collected_in, self.supplier = commune, event.supplier
+        self.transport = self.transport_of(event)
         if event.site_id == self.site.id:
             self.add(event, INCOMING, "collected", event.site_id, event.site_id)
 
     def on_dispatched(self, event: Batch.Dispatched) -> None:
-        self.carrier, self.transport = event.carrier, event.transport
+        self.carrier, self.transport = event.carrier, self.transport_of(event)
         if event.from_site_id == self.site.id:
             code = site_operation(self.site_of(event.to_site_id).kind)
             self.add(event, OUTGOING, "dispatched", self.site.id, event.to_site_id, code=code)
@@ -178,7 +180,7 @@ class RegisterWalk:
         sorting centre does not recycle or burn what it sorted, so such a valorisation names
         no destination: the register leaves it empty rather than name the site itself."""
         self.reweighed(event, self.recorded_g)
-        self.transport = event.transport
+        self.transport = self.transport_of(event)
         outside = event.outlet_name is not None
         where = event.outlet_site_id or (None if outside else event.site_id)
         kind = None if where is None else self.site_of(where).kind
@@ -233,6 +235,14 @@ class RegisterWalk:
                 on_site=on_site,
             )
         )
+
+    def transport_of(self, event: Any) -> dict[str, Any] | None:
+        """How a movement travelled, as corrected."""
+        corrected: dict[str, Any] | None = self.corrections.get(event.originator_version, {}).get(
+            "transport"
+        )
+        transport: dict[str, Any] | None = event.transport
+        return corrected if corrected is not None else transport
 
     def occurred_at(self, event: Any) -> datetime:
         corrected: datetime | None = self.corrections.get(event.originator_version, {}).get(

@@ -73,6 +73,7 @@ class Batch(Aggregate):
 
         def apply(self, aggregate: Batch) -> None:
             aggregate.begin(self, parents=[])
+            aggregate.transport_by_version[self.originator_version] = self.transport
 
     class Produced(Aggregate.Created):
         """The batch came out of a transformation."""
@@ -148,6 +149,7 @@ class Batch(Aggregate):
         def apply(self, aggregate: Batch) -> None:
             aggregate.state = BatchState.IN_TRANSIT
             aggregate.destination_site_id = self.to_site_id
+            aggregate.transport_by_version[self.originator_version] = self.transport
             aggregate.note_occurred(self)
 
     class Received(Aggregate.Event):
@@ -217,10 +219,17 @@ class Batch(Aggregate):
             aggregate.state = BatchState.VALORISED
             aggregate.valorised_route = self.route
             aggregate.mass_by_version[self.originator_version] = self.mass_g
+            aggregate.transport_by_version[self.originator_version] = self.transport
             aggregate.note_occurred(self)
 
     class Corrected(Aggregate.Event):
-        """A mistake in an earlier event was corrected; the original stays in the history."""
+        """A mistake in an earlier event was corrected; the original stays in the history.
+
+        ``transport`` completes or replaces how a collected, dispatched or valorised batch
+        travelled (a carrier's SIRET or receipt found on the delivery note afterwards).
+        """
+
+        class_version = 2
 
         corrects_version: int
         mass_g: int | None
@@ -231,6 +240,12 @@ class Batch(Aggregate):
         occurred_at: datetime
         organisation_id: UUID
         token_id: str
+        transport: dict[str, Any] | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Corrections recorded before transports could be corrected: none."""
+            state["transport"] = None
 
         def apply(self, aggregate: Batch) -> None:
             aggregate.apply_correction(self)
@@ -254,6 +269,7 @@ class Batch(Aggregate):
         self.mass_by_version: dict[int, int] = {}
         self.occurred_by_version: dict[int, datetime] = {}
         self.kind_by_version: dict[int, str] = {}
+        self.transport_by_version: dict[int, dict[str, Any] | None] = {}
 
     def begin(self, event: Collected | Produced, parents: list[UUID]) -> None:
         self.label_code = event.label_code
@@ -281,6 +297,8 @@ class Batch(Aggregate):
         if event.corrected_occurred_at is not None:
             self.occurred_by_version[version] = event.corrected_occurred_at
             self.last_occurred_at = max(self.occurred_by_version.values())
+        if event.transport is not None:
+            self.transport_by_version[version] = event.transport
 
     @property
     def mass_g(self) -> int:
@@ -442,6 +460,7 @@ class Batch(Aggregate):
         material: str | None,
         corrected_occurred_at: datetime | None,
         reason: str,
+        transport: dict[str, Any] | None = None,
         **acted: Any,
     ) -> None:
         """Correct a field of an earlier event; the original stays visible."""
@@ -462,8 +481,14 @@ class Batch(Aggregate):
             previous["material"] = self.material
         if corrected_occurred_at is not None:
             previous["occurred_at"] = self.occurred_by_version[corrects_version].isoformat()
+        if transport:
+            if corrects_version not in self.transport_by_version:
+                raise NothingToCorrect(f"A {kind} event carries no transport to correct.")
+            previous["transport"] = self.transport_by_version[corrects_version]
         if not previous:
-            raise NothingToCorrect("A correction must change mass_kg, material or occurred_at.")
+            raise NothingToCorrect(
+                "A correction must change mass_kg, material, occurred_at or transport."
+            )
         self.trigger_event(
             self.Corrected,
             corrects_version=corrects_version,
@@ -472,5 +497,6 @@ class Batch(Aggregate):
             corrected_occurred_at=corrected_occurred_at,
             previous=previous,
             reason=reason,
+            transport=transport or None,
             **acted,
         )

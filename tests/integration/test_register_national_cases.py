@@ -16,6 +16,7 @@ import pytest
 from ledger.application.commands import (
     Actor,
     Collect,
+    Correct,
     Dispatch,
     Outlet,
     Receive,
@@ -29,6 +30,7 @@ from ledger.application.commands import (
 from ledger.application.ledger import Ledger
 from ledger.audit.register import site_register
 from ledger.audit.register_national import NationalRegister, national_register
+from ledger.domain.errors import NothingToCorrect
 from ledger.indicators.periods import parse_dates
 from ledger.projections.runner import ProjectionRunner
 from tests.territory import ADMIN, Territory, build_territory
@@ -226,3 +228,30 @@ def test_households_drop_offs_and_reuse_grades_are_not_declared_and_say_why(
     [unknown] = received.reported  # collected at the centre: who brought it is not known
     assert "emitterCompanyOrgId" in columns(unknown)
     assert len(received.rows) == 1
+
+
+def test_a_dispatch_named_by_its_carrier_alone_is_completed_by_a_correction(
+    ledger: Ledger, runner: ProjectionRunner, world: Territory
+) -> None:
+    give_sirets(ledger, world)
+    collector = world.actor("collector")
+    collect = Collect("textile.collected", Decimal("50"), world.container_lillebonne, at(0))
+    bag = UUID(ledger.collect(collector, collect).ref.id)
+    ledger.dispatch(collector, bag, Dispatch(world.sorting_centre, at(1), carrier="Collectif"))
+    sorter = world.actor("sorter")
+    ledger.receive(sorter, bag, Receive(at(2)))  # as the phones send them
+
+    before = register(ledger, runner, world.sorting_centre, "incoming")
+    [reported] = before.reported
+    assert {"transporter1CompanyOrgId", "transporter1TransportMode"} <= columns(reported)
+
+    with pytest.raises(NothingToCorrect):  # a receipt has no transport of its own
+        ledger.correct(sorter, bag, Correct(3, "Bon de livraison", transport=truck(world)))
+    fix = Correct(2, "Bon de livraison retrouvé", transport=truck(world))
+    ledger.correct(sorter, bag, fix)
+    after = register(ledger, runner, world.sorting_centre, "incoming")
+
+    [row] = after.rows
+    assert row["transporter1CompanyOrgId"] == COLLECTIVE["siret"]
+    assert row["transporter1RecepisseNumber"] == "76-2019-0032"
+    assert ledger.batch(bag)["mass_kg"] == 50  # nothing else changed

@@ -14,6 +14,7 @@ import pytest
 from ledger.application.commands import (
     Actor,
     Collect,
+    Correct,
     Dispatch,
     Outlet,
     Receive,
@@ -45,6 +46,7 @@ ADDED = {
     "Batch.Collected": ("supplier", "transport"),
     "Batch.Dispatched": ("transport",),
     "Batch.Valorised": ("outlet_details", "transport"),
+    "Batch.Corrected": ("transport",),
 }
 
 
@@ -143,9 +145,11 @@ def test_movements_written_before_transports_were_recorded_still_read(
     bag = UUID(ledger.collect(Actor(world.workshop, "collector", "tok-workshop"), cmd).ref.id)
     outlet = Outlet("Friperie", "PL", vat_number="PL7251846034")
     ledger.valorise(world.actor("sorter"), bag, Valorise("reuse", hours_ago(1), outlet=outlet))
+    ledger.correct(world.actor("sorter"), bag, Correct(1, "Pesée relue", mass_kg=Decimal(29)))
     events = list(ledger.events.get(bag))
+    assert [type(e).__name__ for e in events] == ["Collected", "Valorised", "Corrected"]
     assert events[0].supplier == supplier | {"country": "FR"}
-    assert events[-1].outlet_details == {"vat_number": "PL7251846034", "country": "PL"}
+    assert events[1].outlet_details == {"vat_number": "PL7251846034", "country": "PL"}
     decoder = EventDecoder(ledger.mapper, UUID)
 
     for event in events:

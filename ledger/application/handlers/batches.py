@@ -268,7 +268,7 @@ class BatchCommands(LedgerCore):
         idempotency: Idempotency | None = None,
         uow: UnitOfWork | None = None,
     ) -> Outcome:
-        """Correct the mass, material or time of an earlier event, giving a reason."""
+        """Correct the mass, material, time or transport of an earlier event, giving a reason."""
 
         def action(uow: UnitOfWork, _: str) -> Outcome:
             self.require_role(actor, *FIELD_ROLES)
@@ -280,9 +280,11 @@ class BatchCommands(LedgerCore):
             corrected_at = None
             if cmd.occurred_at is not None:
                 corrected_at = check_occurred_at(cmd.occurred_at, self.now())
+            transport = transports.transport(self, uow, cmd.transport)
             acted = self.acted(actor, self.now())
+            reason = cmd.reason.strip()
             batch.correct(
-                cmd.corrects_version, mass_g, material, corrected_at, cmd.reason.strip(), **acted
+                cmd.corrects_version, mass_g, material, corrected_at, reason, transport, **acted
             )
             return Outcome(batch_ref(batch))
 
