@@ -267,6 +267,10 @@ class MaterialCreate(Body):
     default_moisture_pct: Decimal
     name_fr: str = Field(default="", max_length=200)
     name_en: str = Field(default="", max_length=200)
+    waste_code: str | None = Field(
+        default=None, max_length=12, description="European waste code, e.g. 20 01 10"
+    )
+    pop: bool = Field(default=False, description="Holds persistent organic pollutants")
 
 
 class MaterialPublic(BaseModel):
@@ -277,9 +281,38 @@ class MaterialPublic(BaseModel):
     default_moisture_pct: float
     name_fr: str
     name_en: str
+    waste_code: str | None = None
+    pop: bool = False
 
 
 # -- batches ---------------------------------------------------------------------------------
+
+
+class CompanyBody(Body):
+    """A company a movement names without it being registered: a supplier, a carrier."""
+
+    name: str | None = Field(default=None, max_length=200)
+    siret: str | None = Field(default=None, max_length=20, description="French establishments")
+    vat_number: str | None = Field(default=None, max_length=20, description="Companies abroad")
+    address: str | None = Field(default=None, max_length=300)
+    postal_code: str | None = Field(default=None, max_length=16)
+    city: str | None = Field(default=None, max_length=100)
+    country: str | None = Field(default=None, max_length=2, description="ISO 3166 alpha-2")
+
+
+class TransportBody(Body):
+    """How a batch travelled, as the waste registers ask: mode, carrier, carrier's receipt."""
+
+    mode: str | None = Field(default=None, description="road, rail, river, sea or air")
+    direct: bool = Field(default=False, description="Conveyor or pipe: no carrier")
+    carrier_organisation_id: UUID | None = Field(
+        default=None, description="A carrier registered in the ledger (its details are copied)"
+    )
+    carrier: CompanyBody | None = None
+    receipt_number: str | None = Field(
+        default=None, max_length=50, description="Récépissé de déclaration de transport"
+    )
+    receipt_exempt: bool = Field(default=False, description="Exempted from the receipt")
 
 
 class CollectionCreate(Body):
@@ -292,6 +325,8 @@ class CollectionCreate(Body):
     moisture_pct: Decimal | None = None
     source_commune_insee: str | None = None
     id: UUID | None = None
+    supplier: CompanyBody | None = Field(default=None, description="Who handed it over")
+    transport: TransportBody | None = Field(default=None, description="How it came")
 
 
 class WeighingCreate(Body):
@@ -309,8 +344,9 @@ class LabellingCreate(Body):
 class DispatchCreate(Body):
     to_site_id: UUID
     occurred_at: datetime
-    carrier: str | None = Field(default=None, max_length=200)
+    carrier: str | None = Field(default=None, max_length=200, description="The carrier's name")
     distance_km: Decimal | None = None
+    transport: TransportBody | None = None
 
 
 class ReceiptCreate(Body):
@@ -322,6 +358,11 @@ class ReceiptCreate(Body):
 class OutletBody(Body):
     name: str = Field(min_length=1, max_length=200)
     country: str = Field(description="ISO 3166 alpha-2")
+    siret: str | None = Field(default=None, max_length=20, description="French establishments")
+    vat_number: str | None = Field(default=None, max_length=20, description="Companies abroad")
+    address: str | None = Field(default=None, max_length=300)
+    postal_code: str | None = Field(default=None, max_length=16)
+    city: str | None = Field(default=None, max_length=100)
 
 
 class ValorisationCreate(Body):
@@ -331,6 +372,7 @@ class ValorisationCreate(Body):
     outlet_site_id: UUID | None = None
     outlet: OutletBody | None = None
     certificate_ref: str | None = Field(default=None, max_length=200)
+    transport: TransportBody | None = Field(default=None, description="To an outlet elsewhere")
 
 
 class CorrectionCreate(Body):
@@ -339,6 +381,9 @@ class CorrectionCreate(Body):
     mass_kg: Kg | None = None
     material: str | None = Field(default=None, max_length=64)
     occurred_at: datetime | None = None
+    transport: TransportBody | None = Field(
+        default=None, description="How a collected, dispatched or valorised batch travelled"
+    )
 
 
 class BatchPublic(BaseModel):

@@ -149,6 +149,8 @@ class Collect:
     moisture_pct: Decimal | None = None
     source_commune_insee: str | None = None
     id: UUID | None = None
+    supplier: dict[str, Any] | None = added()  # who handed it over (ledger.domain.transport)
+    transport: dict[str, Any] | None = added()  # how it came
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ class Dispatch:
     occurred_at: datetime
     carrier: str | None = None
     distance_km: Decimal | None = None
+    transport: dict[str, Any] | None = added()  # mode, carrier, receipt (ledger.domain.transport)
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,11 @@ class Receive:
 class Outlet:
     name: str
     country: str
+    siret: str | None = added()
+    vat_number: str | None = added()
+    address: str | None = added()
+    postal_code: str | None = added()
+    city: str | None = added()
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,7 @@ class Valorise:
     outlet_site_id: UUID | None = None
     outlet: Outlet | None = None
     certificate_ref: str | None = None
+    transport: dict[str, Any] | None = added()  # how it got to an outlet elsewhere
 
 
 @dataclass(frozen=True)
@@ -203,6 +212,7 @@ class Correct:
     mass_kg: Decimal | None = None
     material: str | None = None
     occurred_at: datetime | None = None
+    transport: dict[str, Any] | None = added()  # how a movement travelled, as corrected
 
 
 @dataclass(frozen=True)
@@ -260,6 +270,8 @@ class DefineMaterial:
     default_moisture_pct: Decimal
     name_fr: str = ""
     name_en: str = ""
+    waste_code: str | None = added()
+    pop: bool = added(False)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,14 @@ SITE_OPERATIONS: dict[str, str] = {
     "shop": "",
 }
 ROUTE_OPERATIONS: dict[str, str] = {"reuse": "", "recycling": "R3", "csr": "R1", "energy": "R1"}
+# The routes a site of each kind carries out itself: a batch valorised there without an outlet
+# was treated there (a boiler burns it, a shop sells it); elsewhere it must name its outlet.
+ON_SITE_ROUTES: dict[str, frozenset[str]] = {
+    "shop": frozenset({"reuse"}),
+    "recycler": frozenset({"recycling"}),
+    "boiler": frozenset({"csr", "energy"}),
+    "landfill": frozenset({"disposal"}),
+}
 
 
 def site_operation(site_kind: str) -> str:
@@ -52,3 +60,8 @@ def valorisation_operation(route: str, outlet_kind: str | None) -> str:
     if route == "disposal":
         return "D5" if outlet_kind == "landfill" else "D10"
     return ROUTE_OPERATIONS.get(route, "")
+
+
+def treats_on_site(site_kind: str, route: str) -> bool:
+    """Whether a site of this kind valorises batches by this route itself."""
+    return route in ON_SITE_ROUTES.get(site_kind, frozenset())

@@ -1,4 +1,5 @@
-"""A site's register as CSV, for spreadsheets and the national register's imports.
+"""A site's register as CSV, for spreadsheets: the ledger's own columns, each row traced to its
+event (the national register's templates are ``ledger.audit.register_national``).
 
 Format: UTF-8 with a byte order mark (without it, spreadsheets in France read the file as
 Windows-1252 and mangle "Crème" or "Effilochage"), ``;`` between fields and a decimal comma
@@ -10,15 +11,18 @@ incoming and outgoing waste; the French names are paraphrased, check them agains
 
 - ``date`` (date de réception / d'expédition), ``occurred_at``, ``direction`` (entrant /
   sortant), ``movement``, ``batch_id`` and ``batch_version`` (the event in the ledger);
-- ``label_code``; ``material``, ``material_name`` (dénomination usuelle du déchet), ``filiere``;
-  the waste code (code du déchet, art. R. 541-7) and the POP mention are not recorded yet;
+- ``label_code``; ``material``, ``material_name`` (dénomination usuelle du déchet), ``filiere``
+  (the waste code and POP mention are the material's, in the national register's files);
 - ``mass_kg`` and ``mass_t`` (quantité, in tonnes in the arrêté), ``quantity_basis``
   (``measured`` or ``estimated``: quantité réelle ou estimée) and ``weight_method``;
 - ``origin_*``: the sending site, its name, country, organisation and SIRET (expéditeur), and
   the INSEE code of the commune where the waste was produced (commune de collecte, or of the
   transformation that produced it);
-- ``destination_*``: the same for where it went (an outside outlet has a name and a country);
-- ``carrier`` (transporteur, as the dispatch named it: no SIRET or receipt number yet);
+- ``destination_*``: the same for where it went (an outside outlet has a name and a country;
+  a valorisation where the batch was, by a site that does not treat batches so itself, has
+  none: it names no outlet);
+- ``carrier`` (transporteur, as the dispatch named it; its SIRET and receipt are in the
+  national register's files);
 - ``operation_code`` (code du traitement, R/D), ``route`` (qualification du traitement:
   reuse, recycling, csr, energy, disposal) and ``certificate_ref``.
 """

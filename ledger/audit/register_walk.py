@@ -14,7 +14,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from ledger.application.queries import Queries
-from ledger.audit.register_codes import site_operation, valorisation_operation
+from ledger.audit.register_codes import site_operation, treats_on_site, valorisation_operation
 from ledger.domain.batch import Batch
 from ledger.domain.registry import Site
 from ledger.indicators.periods import Period
@@ -46,6 +46,12 @@ class RegisterRow:
     operation_code: str
     route: str | None
     certificate_ref: str | None
+    # what the national register needs besides (``ledger.audit.national``)
+    transport: dict[str, Any] | None = None  # of the movement (for a receipt, its dispatch's)
+    supplier: dict[str, str] | None = None  # who handed a collected batch over
+    outlet_details: dict[str, str] | None = None  # an outside outlet's SIRET or VAT, address
+    collected_in: str | None = None  # the commune of collection, for a collected batch
+    on_site: bool = False  # a valorisation where the batch was: nothing left the site
 
     @property
     def quantity_basis(self) -> str:
@@ -62,6 +68,7 @@ def corrections_of(events: list[Any]) -> dict[int, dict[str, Any]]:
                 "mass_g": event.mass_g,
                 "material": event.material,
                 "occurred_at": event.corrected_occurred_at,
+                "transport": event.transport,
             }
             fields = {k: v for k, v in values.items() if v is not None}
             corrected.setdefault(event.corrects_version, {}).update(fields)
@@ -97,6 +104,9 @@ class RegisterWalk:
         self.recorded_g = 0  # the batch's mass as recorded, before corrections
         self.weight_method = ""
         self.carrier: str | None = None
+        self.transport: dict[str, Any] | None = None
+        self.supplier: dict[str, str] | None = None
+        self.collected_in: str | None = None
 
     def rows(self, events: list[Any]) -> list[RegisterRow]:
         """The rows of one batch, given its events in order."""
@@ -105,7 +115,7 @@ class RegisterWalk:
         self.corrections = corrections_of(events)
         self.material = self.corrections.get(1, {}).get("material", events[0].material)
         self.found = []
-        self.carrier = None
+        self.carrier = self.transport = self.supplier = self.collected_in = None
         for event in events:
             handler = self.handlers.get(type(event))
             if handler is not None:
@@ -146,11 +156,13 @@ class RegisterWalk:
     def on_collected(self, event: Batch.Collected) -> None:
         commune = event.source_commune_insee or self.site_of(event.site_id).commune_insee
         self.begin(event, event.weight_method, commune)
+        self.collected_in, self.supplier = commune, event.supplier
+        self.transport = self.transport_of(event)
         if event.site_id == self.site.id:
             self.add(event, INCOMING, "collected", event.site_id, event.site_id)
 
     def on_dispatched(self, event: Batch.Dispatched) -> None:
-        self.carrier = event.carrier
+        self.carrier, self.transport = event.carrier, self.transport_of(event)
         if event.from_site_id == self.site.id:
             code = site_operation(self.site_of(event.to_site_id).kind)
             self.add(event, OUTGOING, "dispatched", self.site.id, event.to_site_id, code=code)
@@ -163,13 +175,21 @@ class RegisterWalk:
             self.add(event, INCOMING, "received", from_site_id, self.site.id)
 
     def on_valorised(self, event: Batch.Valorised) -> None:
+        """A valorisation at an outlet, or where the batch is. Where the batch is, the site
+        treated it itself when it is a site of that kind (a boiler burns, a shop sells); a
+        sorting centre does not recycle or burn what it sorted, so such a valorisation names
+        no destination: the register leaves it empty rather than name the site itself."""
         self.reweighed(event, self.recorded_g)
+        self.transport = self.transport_of(event)
         outside = event.outlet_name is not None
         where = event.outlet_site_id or (None if outside else event.site_id)
         kind = None if where is None else self.site_of(where).kind
         code = valorisation_operation(event.route, kind)
+        on_site = where == event.site_id
+        if on_site and not treats_on_site(self.site_of(event.site_id).kind, event.route):
+            where = None
         if event.site_id == self.site.id:
-            self.add(event, OUTGOING, "valorised", self.site.id, where, code=code)
+            self.add(event, OUTGOING, "valorised", self.site.id, where, code=code, on_site=on_site)
         elif event.outlet_site_id == self.site.id:
             self.add(event, INCOMING, "valorised", event.site_id, self.site.id, code=code)
 
@@ -181,6 +201,7 @@ class RegisterWalk:
         origin: UUID,
         destination: UUID | None,
         code: str | None = None,
+        on_site: bool = False,
     ) -> None:
         """A row, if the event (as corrected) falls in the period."""
         occurred_at = self.occurred_at(event)
@@ -207,8 +228,21 @@ class RegisterWalk:
                 operation_code=site_operation(self.site.kind) if code is None else code,
                 route=event.route if valorised else self.material_route(),
                 certificate_ref=event.certificate_ref if valorised else None,
+                transport=self.transport,
+                supplier=self.supplier if movement == "collected" else None,
+                outlet_details=event.outlet_details if valorised else None,
+                collected_in=self.collected_in,
+                on_site=on_site,
             )
         )
+
+    def transport_of(self, event: Any) -> dict[str, Any] | None:
+        """How a movement travelled, as corrected."""
+        corrected: dict[str, Any] | None = self.corrections.get(event.originator_version, {}).get(
+            "transport"
+        )
+        transport: dict[str, Any] | None = event.transport
+        return corrected if corrected is not None else transport
 
     def occurred_at(self, event: Any) -> datetime:
         corrected: datetime | None = self.corrections.get(event.originator_version, {}).get(

@@ -16,6 +16,7 @@ from uuid import UUID
 import typer
 
 from ledger.cli.labels import labels_app
+from ledger.cli.register import export_register
 
 if TYPE_CHECKING:
     from ledger.application.commands import Actor
@@ -29,6 +30,7 @@ app.add_typer(export_app, name="export")
 audit_app = typer.Typer(help="Auditors' tools.")
 app.add_typer(audit_app, name="audit")
 app.add_typer(labels_app, name="labels")
+export_app.command("register")(export_register)
 
 
 def cli_admin() -> Actor:

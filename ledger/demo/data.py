@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from ledger.application.commands import (
@@ -54,6 +55,7 @@ BOLBEC = Commune("76114", "Bolbec", 49.5729, 0.4727)
 PORT_JEROME = Commune("76476", "Port-Jérôme-sur-Seine", 49.4894, 0.5719)
 GRUCHET = Commune("76329", "Gruchet-le-Valasse", 49.5517, 0.4942)
 NOINTOT = Commune("76468", "Nointot", 49.6000, 0.4753)
+SAINT_NICOLAS = Commune("76626", "Saint-Nicolas-de-la-Haie", 49.5620, 0.6258)
 COMMUNES = (
     LILLEBONNE,
     BOLBEC,
@@ -95,6 +97,7 @@ ORGANISATIONS = (
     OrganisationSpec("fraying_mill", "Effilochage du Nord", ("recycler",)),
     OrganisationSpec("estuary_energy", "Énergies de l'Estuaire", ("energy",)),
     OrganisationSpec("spinning_mill", "Filature européenne du lin", ("recycler",)),
+    OrganisationSpec("wipers", "Essuyage industriel de l'Estuaire", ("recycler",)),
 )
 
 
@@ -147,6 +150,20 @@ SITES = (
     SiteSpec("fraying_site", "fraying_mill", "Usine d'effilochage de Roubaix", "recycler", ROUBAIX),
     SiteSpec(
         "spinning_site", "spinning_mill", "Filature de lin (Lombardie)", "recycler", None, "IT"
+    ),
+    SiteSpec(
+        "wipers_workshop",
+        "wipers",
+        "Atelier de coupe de chiffons de Port-Jérôme",
+        "recycler",
+        PORT_JEROME,
+    ),
+    SiteSpec(
+        "landfill",
+        "agglo",
+        "Installation de stockage de déchets non dangereux du Mesnil",
+        "landfill",
+        SAINT_NICOLAS,
     ),
 )
 
@@ -316,6 +333,7 @@ class Moves:
         weight_method: str = "measured",
         moisture_pct: Decimal | None = None,
         source_commune_insee: str | None = None,
+        delivery: tuple[dict[str, Any], dict[str, Any]] | None = None,  # supplier, transport
     ) -> None:
         lot = Lot(self.new_id("batch"), material, mass_g, site, material, at)
         cmd = Collect(
@@ -327,16 +345,25 @@ class Moves:
             moisture_pct=moisture_pct,
             source_commune_insee=source_commune_insee,
             id=lot.id,
+            supplier=delivery[0] if delivery else None,
+            transport=delivery[1] if delivery else None,
         )
         self.record(site, cmd)
         self.put(lot)
 
     def dispatch(
-        self, lot: Lot, to: str, at: datetime, carrier: str | None = None, km: Decimal | None = None
+        self,
+        lot: Lot,
+        to: str,
+        at: datetime,
+        carrier: str | None = None,
+        km: Decimal | None = None,
+        transport: dict[str, Any] | None = None,
     ) -> None:
         self.check_order(lot, at)
         distance = km or road_km(self.specs[lot.site], self.specs[to])
-        self.record(lot.site, Dispatch(demo_id("site", to), at, carrier, distance), lot)
+        cmd = Dispatch(demo_id("site", to), at, carrier, distance, transport=transport)
+        self.record(lot.site, cmd, lot)
         lot.destination = to
 
     def receive(self, lot: Lot, at: datetime, weigh: bool) -> None:
@@ -387,16 +414,30 @@ class Moves:
             self.put(lot)
 
     def valorise(
-        self, lot: Lot, at: datetime, outlet: Outlet | None = None, certificate: str | None = None
+        self,
+        lot: Lot,
+        at: datetime,
+        outlet: Outlet | None = None,
+        certificate: str | None = None,
+        outlet_site: str | None = None,
+        transport: dict[str, Any] | None = None,
     ) -> None:
-        """The lot leaves the chain by its material's route."""
+        """The lot leaves the chain by its material's route (at an outlet, if named)."""
         self.check_order(lot, at)
         shelf = self.shelves.get((lot.site, lot.shelf), [])
         if lot in shelf:
             shelf.remove(lot)
         route = self.materials[lot.material].route
         assert route is not None, f"{lot.material} must be transformed first"
-        self.record(lot.site, Valorise(route, at, outlet=outlet, certificate_ref=certificate), lot)
+        cmd = Valorise(
+            route,
+            at,
+            outlet=outlet,
+            certificate_ref=certificate,
+            outlet_site_id=demo_id("site", outlet_site) if outlet_site else None,
+            transport=transport,
+        )
+        self.record(lot.site, cmd, lot)
 
     def work(self, day: date, worker: str, contract: str, activity: str, hours: Decimal) -> None:
         site_id = demo_id("site", "sorting_centre")

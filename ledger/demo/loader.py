@@ -58,6 +58,18 @@ from ledger.demo.data import (
     demo_id,
     public_holidays,
 )
+from ledger.demo.parties import (
+    BY_COLLECTIVE,
+    BY_EXPORT_HAULIER,
+    BY_HAULIER,
+    EXPORT_BUYER_DETAILS,
+    ORGANISATION_DETAILS,
+    PALLET_SUPPLIER,
+    by_own_vehicles,
+    farm_delivery,
+    identity,
+    site_address,
+)
 from ledger.domain.errors import Conflict, InvalidTime
 
 DAYS = 92
@@ -135,7 +147,10 @@ def register_territory(ledger: Ledger, uow: UnitOfWork) -> None:
     """The territory, organisations and sites, each registered by itself (repeats write nothing)."""
     for organisation in ORGANISATIONS:
         organisation_id = demo_id("organisation", organisation.key)
-        cmd = RegisterOrganisation(organisation.name, list(organisation.kinds), id=organisation_id)
+        details = ORGANISATION_DETAILS.get(organisation.key, {})
+        cmd = RegisterOrganisation(
+            organisation.name, list(organisation.kinds), id=organisation_id, **details
+        )
         ledger.register_organisation(demo_actor(organisation.key), cmd, uow=uow)
     for site in (*SITES, *containers()):
         ledger.register_site(demo_actor(site.owner), site_command(site), uow=uow)
@@ -150,6 +165,7 @@ def demo_actor(organisation: str) -> Actor:
 
 def site_command(site: SiteSpec) -> RegisterSite:
     position = site.position
+    address = site_address(site)
     return RegisterSite(
         organisation_id=demo_id("organisation", site.owner),
         name=site.name,
@@ -159,6 +175,9 @@ def site_command(site: SiteSpec) -> RegisterSite:
         latitude=None if position is None else Decimal(str(position[0])),
         longitude=None if position is None else Decimal(str(position[1])),
         id=demo_id("site", site.key),
+        address=address["address"],
+        postal_code=address["postal_code"],
+        city=address["city"],
     )
 
 
@@ -264,7 +283,8 @@ class Activity(Moves):
         """The round's load goes to the sorting centre, which weighs it on arrival."""
         for index, container in enumerate(self.containers):
             for lot in self.take(container.key, "textile.collected", at):
-                self.dispatch(lot, "sorting_centre", at + timedelta(minutes=index))
+                when = at + timedelta(minutes=index)
+                self.dispatch(lot, "sorting_centre", when, transport=BY_COLLECTIVE)
                 self.receive(lot, at + timedelta(minutes=45 + index), weigh=True)
 
     def sort(self, at: datetime) -> None:
@@ -298,14 +318,14 @@ class Activity(Moves):
             self.put_back(bales)
             return
         for bale in bales:
-            self.dispatch(bale, "fraying_site", at, carrier=HAULIER)
+            self.dispatch(bale, "fraying_site", at, carrier=HAULIER, transport=BY_HAULIER)
             self.later(at, 1, time(10, 0), partial(self.receive_then_valorise, bale, (2, 12)))
 
     def supply_shop(self, at: datetime) -> None:
         """The week's cream goes to one of the shops, where each bag sells within a month."""
         shop = "shop_lillebonne" if at.isocalendar().week % 2 else "shop_bolbec"
         for lot in self.take("sorting_centre", "textile.reuse.cream", at):
-            self.dispatch(lot, shop, at)
+            self.dispatch(lot, shop, at, transport=by_own_vehicles("workshop"))
             self.receive(lot, at + timedelta(minutes=40), weigh=False)
             sale = time(self.rng.randint(10, 17), self.rng.choice((0, 15, 30, 45)))
             self.later(at, self.rng.randint(3, 28), sale, partial(self.valorise, lot))
@@ -317,22 +337,23 @@ class Activity(Moves):
             self.put_back(bales)
             return
         for bale in bales:
-            self.valorise(bale, at, Outlet(*EXPORT_BUYER), f"CMR-{at:%Y%m%d}")
+            buyer = Outlet(*EXPORT_BUYER, **EXPORT_BUYER_DETAILS)
+            self.valorise(bale, at, buyer, f"CMR-{at:%Y%m%d}", transport=BY_EXPORT_HAULIER)
 
     def sell_wipers(self, at: datetime) -> None:
         for lot in self.take("sorting_centre", "textile.recycling.wipers", at):
-            self.valorise(lot, at)
+            self.valorise(lot, at, outlet_site="wipers_workshop", transport=BY_HAULIER)
 
     def dispose_of_waste(self, at: datetime) -> None:
         for lot in self.take("sorting_centre", "textile.waste", at):
-            self.valorise(lot, at)
+            self.valorise(lot, at, outlet_site="landfill", transport=BY_HAULIER)
 
     def ship_fuel(self, at: datetime) -> None:
         """Fuel lots go to the collective boiler outside the territory every other week."""
         fuel = self.take("sorting_centre", "textile.csr", at)
         fuel += self.take("sorting_centre", "textile.energy", at)
         for lot in fuel:
-            self.dispatch(lot, "gonfreville_boiler", at, carrier=HAULIER)
+            self.dispatch(lot, "gonfreville_boiler", at, carrier=HAULIER, transport=BY_HAULIER)
             self.receive(lot, at + timedelta(minutes=50), weigh=True)
             self.later(at, self.rng.randint(1, 5), time(11, 0), partial(self.valorise, lot))
 
@@ -360,13 +381,19 @@ class Activity(Moves):
         commune = self.rng.choice(COMMUNES).insee
         mass_g = self.rng.randint(800, 2500) * 10_000
         moisture = Decimal(self.rng.randint(25, 38))
-        self.collect("chipping_platform", "wood.logs", mass_g, at, "weighbridge", moisture, commune)
+        hedges = identity("agglo", "Communauté Caux Vallée de Seine"), by_own_vehicles("agglo")
+        site = "chipping_platform"
+        self.collect(site, "wood.logs", mass_g, at, "weighbridge", moisture, commune, hedges)
 
     def deliver_pallets(self, at: datetime) -> None:
         """Broken pallets from the Port-Jérôme industrial zone."""
         mass_g = self.rng.randint(100, 400) * 10_000
         site, port_jerome = "chipping_platform", "76476"
-        self.collect(site, "wood.pallets", mass_g, at, "weighbridge", Decimal(15), port_jerome)
+        delivery = PALLET_SUPPLIER, BY_HAULIER
+        moisture = Decimal(15)
+        self.collect(
+            site, "wood.pallets", mass_g, at, "weighbridge", moisture, port_jerome, delivery
+        )
 
     def chip(self, at: datetime) -> None:
         """Logs and pallets chipped into piles of about a lorry-load, at 30 % moisture."""
@@ -384,7 +411,7 @@ class Activity(Moves):
         if piles:
             self.put_back(piles[1:])
             boiler = "lillebonne_boiler" if self.rng.random() < 0.6 else "gonfreville_boiler"
-            self.dispatch(piles[0], boiler, at, carrier=HAULIER)
+            self.dispatch(piles[0], boiler, at, carrier=HAULIER, transport=BY_HAULIER)
             self.receive(piles[0], at + timedelta(hours=1), weigh=True)
             burn = partial(self.valorise, piles[0])
             self.later(at, self.rng.randint(1, 3), time(12, 0), burn)
@@ -408,9 +435,9 @@ class Activity(Moves):
         """A trailer of retted straw bales from a member's farm."""
         commune = self.rng.choice(COMMUNES).insee
         mass_g = self.rng.randint(500, 900) * 10_000
-        self.collect(
-            "scutching_mill", "flax.straw", mass_g, at, "weighbridge", Decimal(15), commune
-        )
+        delivery = farm_delivery(commune)
+        site, moisture = "scutching_mill", Decimal(15)
+        self.collect(site, "flax.straw", mass_g, at, "weighbridge", moisture, commune, delivery)
 
     def scutch(self, at: datetime) -> None:
         """The week's straw scutched into fibre and tow lots and a pile of shives."""
@@ -429,7 +456,9 @@ class Activity(Moves):
     def ship_shives(self, at: datetime) -> None:
         """Shives are burnt in the territory, at the Lillebonne heating network."""
         for pile in self.take("scutching_mill", "flax.shives", at):
-            self.dispatch(pile, "lillebonne_boiler", at)
+            self.dispatch(
+                pile, "lillebonne_boiler", at, transport=by_own_vehicles("flax_cooperative")
+            )
             self.receive(pile, at + timedelta(minutes=45), weigh=True)
             self.later(at, self.rng.randint(1, 3), time(14, 0), partial(self.valorise, pile))
 
@@ -438,7 +467,7 @@ class Activity(Moves):
         lots = self.take("scutching_mill", "flax.fibre", at)
         lots += self.take("scutching_mill", "flax.tow", at)
         for lot in lots:
-            self.dispatch(lot, "spinning_site", at, carrier=HAULIER, km=Decimal(1150))
+            self.dispatch(lot, "spinning_site", at, HAULIER, km=Decimal(1150), transport=BY_HAULIER)
             self.later(at, 3, time(9, 0), partial(self.receive_then_valorise, lot, (5, 15)))
 
     # -- people ----------------------------------------------------------------------------

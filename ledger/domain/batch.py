@@ -42,7 +42,14 @@ class Batch(Aggregate):
     """A traced batch with its material, mass, site and holder."""
 
     class Collected(Aggregate.Created):
-        """The batch was collected (enters the ledger from the field)."""
+        """The batch was collected (enters the ledger from the field).
+
+        ``supplier`` is the company that handed it over and ``transport`` how it came
+        (``ledger.domain.transport``), when the collector knows them: a delivery weighed in at
+        a platform; households dropping clothes in a container are neither.
+        """
+
+        class_version = 2
 
         label_code: str | None
         material: str
@@ -56,9 +63,17 @@ class Batch(Aggregate):
         organisation_id: UUID
         token_id: str
         request_digest: str
+        supplier: dict[str, str] | None = None
+        transport: dict[str, Any] | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Collections recorded before suppliers and transports were: neither known."""
+            state.update(supplier=None, transport=None)
 
         def apply(self, aggregate: Batch) -> None:
             aggregate.begin(self, parents=[])
+            aggregate.transport_by_version[self.originator_version] = self.transport
 
     class Produced(Aggregate.Created):
         """The batch came out of a transformation."""
@@ -108,7 +123,13 @@ class Batch(Aggregate):
             aggregate.note_occurred(self)
 
     class Dispatched(Aggregate.Event):
-        """The batch left its site for another one."""
+        """The batch left its site for another one.
+
+        ``carrier`` is the carrier's name as given; ``transport`` the mode, the carrier's
+        identity and its receipt (or exemption), or that the batch went direct.
+        """
+
+        class_version = 2
 
         from_site_id: UUID
         to_site_id: UUID
@@ -118,10 +139,17 @@ class Batch(Aggregate):
         occurred_at: datetime
         organisation_id: UUID
         token_id: str
+        transport: dict[str, Any] | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Dispatches recorded before transports were: only the carrier's name, if any."""
+            state["transport"] = None
 
         def apply(self, aggregate: Batch) -> None:
             aggregate.state = BatchState.IN_TRANSIT
             aggregate.destination_site_id = self.to_site_id
+            aggregate.transport_by_version[self.originator_version] = self.transport
             aggregate.note_occurred(self)
 
     class Received(Aggregate.Event):
@@ -160,7 +188,14 @@ class Batch(Aggregate):
             aggregate.note_occurred(self)
 
     class Valorised(Aggregate.Event):
-        """The batch left the chain: sold for reuse, recycled, burnt or disposed of."""
+        """The batch left the chain: sold for reuse, recycled, burnt or disposed of.
+
+        An outside outlet has a name and a country, and may have its SIRET or VAT number and
+        address in ``outlet_details``; ``transport`` says how the batch got to an outlet
+        elsewhere.
+        """
+
+        class_version = 2
 
         route: str
         mass_g: int
@@ -172,15 +207,29 @@ class Batch(Aggregate):
         occurred_at: datetime
         organisation_id: UUID
         token_id: str
+        outlet_details: dict[str, str] | None = None
+        transport: dict[str, Any] | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Valorisations recorded before outlets' identities and transports were."""
+            state.update(outlet_details=None, transport=None)
 
         def apply(self, aggregate: Batch) -> None:
             aggregate.state = BatchState.VALORISED
             aggregate.valorised_route = self.route
             aggregate.mass_by_version[self.originator_version] = self.mass_g
+            aggregate.transport_by_version[self.originator_version] = self.transport
             aggregate.note_occurred(self)
 
     class Corrected(Aggregate.Event):
-        """A mistake in an earlier event was corrected; the original stays in the history."""
+        """A mistake in an earlier event was corrected; the original stays in the history.
+
+        ``transport`` completes or replaces how a collected, dispatched or valorised batch
+        travelled (a carrier's SIRET or receipt found on the delivery note afterwards).
+        """
+
+        class_version = 2
 
         corrects_version: int
         mass_g: int | None
@@ -191,6 +240,12 @@ class Batch(Aggregate):
         occurred_at: datetime
         organisation_id: UUID
         token_id: str
+        transport: dict[str, Any] | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Corrections recorded before transports could be corrected: none."""
+            state["transport"] = None
 
         def apply(self, aggregate: Batch) -> None:
             aggregate.apply_correction(self)
@@ -214,6 +269,7 @@ class Batch(Aggregate):
         self.mass_by_version: dict[int, int] = {}
         self.occurred_by_version: dict[int, datetime] = {}
         self.kind_by_version: dict[int, str] = {}
+        self.transport_by_version: dict[int, dict[str, Any] | None] = {}
 
     def begin(self, event: Collected | Produced, parents: list[UUID]) -> None:
         self.label_code = event.label_code
@@ -241,6 +297,8 @@ class Batch(Aggregate):
         if event.corrected_occurred_at is not None:
             self.occurred_by_version[version] = event.corrected_occurred_at
             self.last_occurred_at = max(self.occurred_by_version.values())
+        if event.transport is not None:
+            self.transport_by_version[version] = event.transport
 
     @property
     def mass_g(self) -> int:
@@ -304,9 +362,14 @@ class Batch(Aggregate):
         self.trigger_event(self.Labelled, label_code=label_code, **acted)
 
     def dispatch(
-        self, to_site_id: UUID, carrier: str | None, distance_m: int | None, **acted: Any
+        self,
+        to_site_id: UUID,
+        carrier: str | None,
+        distance_m: int | None,
+        transport: dict[str, Any] | None = None,
+        **acted: Any,
     ) -> None:
-        """Send the batch from its site to another."""
+        """Send the batch from its site to another (``transport`` checked by the caller)."""
         self.check_held()
         self.check_order(acted["occurred_at"])
         if to_site_id == self.site_id:
@@ -319,6 +382,7 @@ class Batch(Aggregate):
             mass_g=self.mass_g,
             carrier=carrier,
             distance_m=distance_m,
+            transport=transport or None,
             **acted,
         )
 
@@ -384,6 +448,8 @@ class Batch(Aggregate):
             outlet_name=outlet.get("name"),
             outlet_country=outlet.get("country"),
             certificate_ref=outlet.get("certificate_ref"),
+            outlet_details=outlet.get("details") or None,
+            transport=outlet.get("transport") or None,
             **acted,
         )
 
@@ -394,6 +460,7 @@ class Batch(Aggregate):
         material: str | None,
         corrected_occurred_at: datetime | None,
         reason: str,
+        transport: dict[str, Any] | None = None,
         **acted: Any,
     ) -> None:
         """Correct a field of an earlier event; the original stays visible."""
@@ -414,8 +481,14 @@ class Batch(Aggregate):
             previous["material"] = self.material
         if corrected_occurred_at is not None:
             previous["occurred_at"] = self.occurred_by_version[corrects_version].isoformat()
+        if transport:
+            if corrects_version not in self.transport_by_version:
+                raise NothingToCorrect(f"A {kind} event carries no transport to correct.")
+            previous["transport"] = self.transport_by_version[corrects_version]
         if not previous:
-            raise NothingToCorrect("A correction must change mass_kg, material or occurred_at.")
+            raise NothingToCorrect(
+                "A correction must change mass_kg, material, occurred_at or transport."
+            )
         self.trigger_event(
             self.Corrected,
             corrects_version=corrects_version,
@@ -424,5 +497,6 @@ class Batch(Aggregate):
             corrected_occurred_at=corrected_occurred_at,
             previous=previous,
             reason=reason,
+            transport=transport or None,
             **acted,
         )

@@ -24,6 +24,7 @@ ENERGY_ROUTES = ("csr", "energy")
 FILIERES = ("textile", "wood", "flax")
 MATERIAL_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){1,3}$")
 FILIERE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+WASTE_CODE = re.compile(r"^\d{2} \d{2} \d{2}\*?$")  # European List of Waste, e.g. 20 01 10
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,11 @@ class Material:
     default_moisture_pct: Decimal
     name_fr: str = ""
     name_en: str = ""
+    # The European List of Waste code (Commission Decision 2000/532/EC, code de l'environnement
+    # art. R. 541-7) the waste registers declare, and whether the waste holds persistent organic
+    # pollutants (Regulation (EU) 2019/1021): None for a material defined without one.
+    waste_code: str | None = None
+    pop: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Material:
@@ -64,6 +70,8 @@ class Material:
             default_moisture_pct=moisture,
             name_fr=check_text(data.get("name_fr"), "name_fr", 200) or "",
             name_en=check_text(data.get("name_en"), "name_en", 200) or "",
+            waste_code=check_waste_code(data.get("waste_code")),
+            pop=check_pop(data.get("pop", False)),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -72,6 +80,26 @@ class Material:
         data["lhv_dry_mj_per_kg"] = str(self.lhv_dry_mj_per_kg)
         data["default_moisture_pct"] = str(self.default_moisture_pct)
         return data
+
+
+def check_waste_code(value: object) -> str | None:
+    """A code of the European List of Waste: three pairs of digits, a star if hazardous."""
+    if value is None or value == "":
+        return None
+    code = " ".join(str(value).split())
+    if len(code) in (6, 7) and " " not in code:  # 200110 → 20 01 10, as registers write it
+        code = f"{code[:2]} {code[2:4]} {code[4:]}"
+    if not WASTE_CODE.match(code):
+        raise InvalidInput(
+            "waste_code is a European waste code, e.g. '20 01 10'.", waste_code=value
+        )
+    return code
+
+
+def check_pop(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput("pop is true or false.", pop=value)
+    return value
 
 
 def default_materials() -> dict[str, Material]:

@@ -110,6 +110,13 @@ class EpcisQueryInvalid(InvalidInput):
     code = "epcis_query_invalid"
 
 
+class InvalidTransport(InvalidInput):
+    """A transport contradicts itself: a direct transfer with a carrier, a receipt both numbered
+    and exempted, an unknown mode, a carrier named twice, or a carrier where nothing travels."""
+
+    code = "invalid_transport"
+
+
 class InvalidPeriod(InvalidInput):
     """A period or date range cannot be understood."""
 

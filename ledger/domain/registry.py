@@ -49,7 +49,7 @@ SITE_DETAILS = ("name", "latitude_e6", "longitude_e6", "accepts_filieres", *ADDR
 def check_siret(siret: str) -> str:
     """A SIRET: 14 digits whose Luhn sum is a multiple of 10 (La Poste's establishments, SIREN
     356000000, use the sum of their digits, a multiple of 5, as INSEE publishes)."""
-    if len(siret) != 14 or not siret.isascii() or not siret.isdigit():
+    if len(siret) != 14 or not siret.isascii() or not siret.isdigit() or siret == "0" * 14:
         raise InvalidSiret("siret is 14 digits, e.g. 41816609600069.", siret=siret)
     if siret.startswith("356000000") and siret != "35600000000048":
         valid = sum(int(d) for d in siret) % 5 == 0

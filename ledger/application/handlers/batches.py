@@ -18,6 +18,7 @@ from ledger.application.commands import (
     Weigh,
 )
 from ledger.application.core import LedgerCore, UnitOfWork
+from ledger.application.handlers import transport as transports
 from ledger.application.handlers.labels import bind_label, check_label_free, normalise_label_code
 from ledger.domain.batch import Batch
 from ledger.domain.catalogue import ROUTES
@@ -37,6 +38,7 @@ from ledger.domain.quantities import (
 from ledger.domain.registry import FIELD_ROLES
 
 WEIGHT_METHODS = ("measured", "estimated", "weighbridge", "declared")
+OUTLET_DETAILS = ("siret", "vat_number", "address", "postal_code", "city")
 
 
 def check_weight_method(method: str) -> str:
@@ -77,6 +79,8 @@ class BatchCommands(LedgerCore):
             code = normalise_label_code(cmd.label_code) if cmd.label_code else None
             if code:
                 check_label_free(uow, code, batch_id)
+            supplier = transports.company(cmd.supplier, "supplier")
+            transport = transports.transport(self, uow, cmd.transport)
             batch = Batch._create(
                 Batch.Collected,
                 id=batch_id,
@@ -89,6 +93,8 @@ class BatchCommands(LedgerCore):
                 moisture_bp=moisture_bp,
                 source_commune_insee=check_commune(commune) if commune else None,
                 request_digest=request_digest,
+                supplier=supplier,
+                transport=transport,
                 **acted,
             )
             if code:
@@ -171,8 +177,10 @@ class BatchCommands(LedgerCore):
                 if not 0 <= distance <= 20_000:
                     raise InvalidInput("distance_km must be between 0 and 20,000.")
                 distance_m = int(distance * 1000)
+            transport = transports.transport(self, uow, cmd.transport, cmd.carrier)
+            carrier = transports.carrier_name(cmd.carrier, transport)
             acted = self.acted(actor, cmd.occurred_at)
-            batch.dispatch(destination.id, cmd.carrier, distance_m, **acted)
+            batch.dispatch(destination.id, carrier, distance_m, transport, **acted)
             return Outcome(batch_ref(batch))
 
         return self.command("dispatch", batch_id, cmd, idempotency, uow, action)
@@ -227,6 +235,7 @@ class BatchCommands(LedgerCore):
                     material=material.code,
                 )
             outlet = self.outlet(uow, cmd)
+            outlet["transport"] = transports.to_outlet(self, uow, cmd.transport, outlet, batch)
             mass_g = optional_grams_from_kg(cmd.mass_kg)
             acted = self.acted(actor, cmd.occurred_at)
             batch.valorise(cmd.route, mass_g, outlet, **acted)
@@ -246,6 +255,9 @@ class BatchCommands(LedgerCore):
             if len(country) != 2 or not country.isalpha():
                 raise InvalidInput("outlet.country is a 2-letter ISO code, e.g. FR or PL.")
             outlet.update(name=cmd.outlet.name.strip(), country=country)
+            given = {k: getattr(cmd.outlet, k) for k in OUTLET_DETAILS if getattr(cmd.outlet, k)}
+            if given:
+                outlet["details"] = transports.company({**given, "country": country}, "outlet")
         return outlet
 
     def correct(
@@ -256,7 +268,7 @@ class BatchCommands(LedgerCore):
         idempotency: Idempotency | None = None,
         uow: UnitOfWork | None = None,
     ) -> Outcome:
-        """Correct the mass, material or time of an earlier event, giving a reason."""
+        """Correct the mass, material, time or transport of an earlier event, giving a reason."""
 
         def action(uow: UnitOfWork, _: str) -> Outcome:
             self.require_role(actor, *FIELD_ROLES)
@@ -268,9 +280,11 @@ class BatchCommands(LedgerCore):
             corrected_at = None
             if cmd.occurred_at is not None:
                 corrected_at = check_occurred_at(cmd.occurred_at, self.now())
+            transport = transports.transport(self, uow, cmd.transport)
             acted = self.acted(actor, self.now())
+            reason = cmd.reason.strip()
             batch.correct(
-                cmd.corrects_version, mass_g, material, corrected_at, cmd.reason.strip(), **acted
+                cmd.corrects_version, mass_g, material, corrected_at, reason, transport, **acted
             )
             return Outcome(batch_ref(batch))
 
