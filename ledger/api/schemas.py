@@ -271,6 +271,12 @@ class MaterialCreate(Body):
         default=None, max_length=12, description="European waste code, e.g. 20 01 10"
     )
     pop: bool = Field(default=False, description="Holds persistent organic pollutants")
+    ewmfa_category: str | None = Field(
+        default=None, max_length=16, description="EW-MFA category, e.g. MF1.3 (default by filière)"
+    )
+    origin: str | None = Field(
+        default=None, description="extraction (taken from the territory's nature) or economy"
+    )
 
 
 class MaterialPublic(BaseModel):
@@ -283,6 +289,8 @@ class MaterialPublic(BaseModel):
     name_en: str
     waste_code: str | None = None
     pop: bool = False
+    ewmfa_category: str = "MF5"
+    origin: str = "economy"
 
 
 # -- batches ---------------------------------------------------------------------------------

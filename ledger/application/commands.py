@@ -272,6 +272,8 @@ class DefineMaterial:
     name_en: str = ""
     waste_code: str | None = added()
     pop: bool = added(False)
+    ewmfa_category: str | None = added()
+    origin: str | None = added()
 
 
 @dataclass(frozen=True)

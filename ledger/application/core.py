@@ -437,6 +437,9 @@ class LedgerCore(Application[UUID]):
     def forget_territory(self) -> None:
         self._territory = None
 
+    def check_boundary(self, uow: UnitOfWork, territory: Territory, communes: list[str]) -> None:
+        """Whether a territory may take these communes (its parent and children have a say)."""
+
     def directory(self, uow: UnitOfWork) -> Directory:
         """The directory of organisations and sites, opened on first use."""
         directory = uow.get(Directory.create_id(), Directory)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from ledger.application.handlers.allocation import AllocationCommands
 from ledger.application.handlers.batches import BatchCommands
+from ledger.application.handlers.communes import CommuneCommands
 from ledger.application.handlers.declarations import DeclarationCommands
 from ledger.application.handlers.registry import RegistryCommands
 from ledger.application.handlers.subscriptions import SubscriptionCommands
+from ledger.application.handlers.territories import TerritoryCommands
 from ledger.application.handlers.transformations import TransformationCommands
 from ledger.application.handlers.work import WorkCommands
 from ledger.application.queries import Queries
@@ -20,6 +22,8 @@ class Ledger(
     AllocationCommands,
     DeclarationCommands,
     SubscriptionCommands,
+    TerritoryCommands,
+    CommuneCommands,
     Queries,
 ):
     """The filière ledger: one method per command, get → command → save."""

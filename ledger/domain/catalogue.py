@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from functools import cache
 from importlib import resources
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -17,6 +18,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.errors import InvalidInput, MaterialAlreadyDefined, UnknownMaterial
+from ledger.domain.ewmfa import ORIGINS, check_category
 from ledger.domain.text import check_text
 
 ROUTES = ("reuse", "recycling", "csr", "energy", "disposal")
@@ -43,6 +45,8 @@ class Material:
     # pollutants (Regulation (EU) 2019/1021): None for a material defined without one.
     waste_code: str | None = None
     pop: bool = False
+    ewmfa_category: str = "MF5"  # the EW-MFA category its flows count in (DESIGN §8)
+    origin: str = "economy"  # "extraction": collecting it takes it from the territory's nature
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Material:
@@ -62,6 +66,11 @@ class Material:
             raise InvalidInput(
                 "A filière is a short lower-case word, e.g. 'textile'.", filiere=filiere
             )
+        category, origin = default_ewmfa(code, filiere)
+        category = check_category(data.get("ewmfa_category") or category)
+        origin = str(data.get("origin") or origin)
+        if origin not in ORIGINS:
+            raise InvalidInput(f"origin must be one of {', '.join(ORIGINS)}.", origin=origin)
         return cls(
             code=code,
             filiere=filiere,
@@ -72,6 +81,8 @@ class Material:
             name_en=check_text(data.get("name_en"), "name_en", 200) or "",
             waste_code=check_waste_code(data.get("waste_code")),
             pop=check_pop(data.get("pop", False)),
+            ewmfa_category=category,
+            origin=origin,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,10 +113,26 @@ def check_pop(value: object) -> bool:
     return value
 
 
+@cache
+def shipped_catalogue() -> dict[str, Any]:
+    """The data file of the catalogue, read once."""
+    text = resources.files("ledger.domain").joinpath("materials.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def default_ewmfa(code: str, filiere: str) -> tuple[str, str]:
+    """The EW-MFA category and origin of a material whose definition gives none (DESIGN §8):
+    by code for the shipped materials, else by filière."""
+    defaults = shipped_catalogue()["ewmfa_defaults"]
+    found = defaults["by_code"].get(code) or defaults["by_filiere"].get(filiere)
+    found = found or defaults["otherwise"]
+    return str(found["ewmfa_category"]), str(found["origin"])
+
+
 def default_materials() -> dict[str, Material]:
     """The catalogue shipped with the ledger."""
-    text = resources.files("ledger.domain").joinpath("materials.json").read_text("utf-8")
-    entries = json.loads(text)["materials"]
+    entries = shipped_catalogue()["materials"]
     return {entry["code"]: Material.from_dict(entry) for entry in entries}
 
 

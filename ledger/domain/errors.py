@@ -407,3 +407,72 @@ class PayloadTooLarge(LedgerError):
 
     code = "payload_too_large"
     kind = ErrorKind.TOO_LARGE
+
+
+# -- the territory's accounts ----------------------------------------------------------------
+
+
+class UnknownCategory(InvalidInput):
+    """A category is not an EW-MFA code (MF1 to MF6, or one of their sub-codes)."""
+
+    code = "unknown_category"
+
+
+class UnknownDirection(InvalidInput):
+    """A declared flow's direction is not one of the EW-MFA directions."""
+
+    code = "unknown_direction"
+
+
+class InvalidFlowQuantity(InvalidInput):
+    """A declared flow's mass or energy is negative, too large or too precise."""
+
+    code = "invalid_flow_quantity"
+
+
+class InvalidTerritory(InvalidInput):
+    """A territory's code, communes, population, GDP or traced categories are not acceptable."""
+
+    code = "invalid_territory"
+
+
+class NotWithinParent(InvalidInput):
+    """A territory's communes are not all communes of its parent."""
+
+    code = "not_within_parent"
+
+
+class YearOutsideTerritoryData(InvalidInput):
+    """A year for which the territory has no population."""
+
+    code = "year_outside_territory_data"
+
+
+class UnknownTerritory(UnknownReference):
+    """A body names a territory (parent, partner) that the ledger does not know."""
+
+    code = "unknown_territory"
+
+
+class TerritoryNotFound(NotFound):
+    """No territory has this code."""
+
+    code = "territory_not_found"
+
+
+class DeclaredFlowNotFound(NotFound):
+    """No declared flow of this territory has this id."""
+
+    code = "declared_flow_not_found"
+
+
+class StaleFlowVersion(Conflict):
+    """A correction names a version of the declared flow that is not its current one."""
+
+    code = "stale_flow_version"
+
+
+class NoPotential(InvalidInput):
+    """No potential per inhabitant is known for this filière."""
+
+    code = "no_potential"

@@ -1,4 +1,5 @@
-"""Who and where: organisations, sites, the territory, access tokens, and a directory of them."""
+"""Who and where: organisations, sites, access tokens, and a directory of them (territories are in
+``ledger.domain.territory``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.errors import FiliereNotAccepted, InvalidInput, InvalidSiret
+
+# Territory lived here before territories had codes: its stored events' topics name this module,
+# and resolve through this import.
+from ledger.domain.territory import Territory as Territory
 
 ORGANISATION_KINDS = (
     "collector",
@@ -234,52 +239,6 @@ class Site(Aggregate):
         if changes:
             self.trigger_event(self.Updated, changes=changes, **acted)
         return bool(changes)
-
-
-class Territory(Aggregate):
-    """The set of communes whose flows are accounted (one per ledger)."""
-
-    class Defined(Aggregate.Created):
-        name: str
-        communes_insee: list[str]
-        organisation_id: UUID
-        token_id: str
-
-        def apply(self, aggregate: Territory) -> None:
-            aggregate.name = self.name
-            aggregate.communes_insee = list(self.communes_insee)
-
-    class Redefined(Aggregate.Event):
-        name: str
-        communes_insee: list[str]
-        organisation_id: UUID
-        token_id: str
-
-        def apply(self, aggregate: Territory) -> None:
-            aggregate.name = self.name
-            aggregate.communes_insee = list(self.communes_insee)
-
-    def __init__(self) -> None:
-        self.name = ""
-        self.communes_insee: list[str] = []
-
-    @staticmethod
-    def create_id() -> UUID:
-        return uuid5(NAMESPACE_URL, "/ledger/territory")
-
-    @classmethod
-    def define(cls, name: str, communes_insee: list[str], **acted: Any) -> Territory:
-        """The territory's first definition."""
-        return cls._create(
-            cls.Defined, id=cls.create_id(), name=name, communes_insee=communes_insee, **acted
-        )
-
-    def redefine(self, name: str, communes_insee: list[str], **acted: Any) -> bool:
-        """Change the boundary; the same boundary again changes nothing (returns False)."""
-        if name == self.name and sorted(communes_insee) == sorted(self.communes_insee):
-            return False
-        self.trigger_event(self.Redefined, name=name, communes_insee=communes_insee, **acted)
-        return True
 
 
 class Token(Aggregate):

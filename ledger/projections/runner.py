@@ -46,6 +46,7 @@ from ledger.projections.db import ViewDatabase
 from ledger.projections.declarations import DeclarationsView
 from ledger.projections.registry import RegistryView
 from ledger.projections.shapes import settle_shapes
+from ledger.projections.territories import TerritoriesView
 from ledger.projections.work import WorkView
 
 # Events per page, and so per view transaction, in a catch-up. The views' indexes of random ids
@@ -95,7 +96,13 @@ def paused_gc(pause: bool = True) -> Iterator[None]:
 
 
 LOG = logging.getLogger(__name__)
-VIEW_CLASSES: tuple[type[View], ...] = (RegistryView, BatchesView, WorkView, DeclarationsView)
+VIEW_CLASSES: tuple[type[View], ...] = (
+    RegistryView,
+    BatchesView,
+    WorkView,
+    DeclarationsView,
+    TerritoriesView,
+)
 
 
 def all_views(ledger: LedgerCore) -> list[View]:
@@ -105,6 +112,7 @@ def all_views(ledger: LedgerCore) -> list[View]:
         BatchesView(ledger.catalogue, BatchHistory(ledger)),
         WorkView(),
         DeclarationsView(),
+        TerritoriesView(),
     ]
 
 

@@ -281,6 +281,7 @@ class RegistryCommands(LedgerCore):
                 territory = Territory.define(cmd.name.strip(), communes, **acted)
                 uow.add(territory)
             else:
+                self.check_boundary(uow, territory, communes)
                 territory.redefine(cmd.name.strip(), communes, **acted)
             self.forget_territory()
             return Outcome(Ref("territory", str(territory.id), territory.version), status=200)

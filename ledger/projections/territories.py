@@ -1,0 +1,250 @@
+"""The territories view: territories and declared flows as append-only versions, sites with their
+position, the communes collections came from, and imported commune populations.
+
+Every change of a territory and every correction of a declared flow adds a row holding the whole
+state after it, with the time the ledger recorded it: the accounts as recorded at a time read,
+for each territory and flow, its last row recorded by then. Nothing here is updated in place, so
+the view is its own history.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from ledger.domain.ewmfa import is_energy_carrier_by_default
+from ledger.projections.base import Page, topic_name, utc_text
+from ledger.projections.db import ViewDatabase
+
+TERRITORY_COLUMNS = (
+    "territory_id",
+    "code",
+    "version",
+    "position",
+    "recorded_at",
+    "name",
+    "parent",
+    "communes",
+    "population",
+    "gdp_eur",
+    "traced",
+)
+FLOW_COLUMNS = (
+    "flow_id",
+    "version",
+    "position",
+    "recorded_at",
+    "territory",
+    "year",
+    "direction",
+    "category",
+    "mass_g",
+    "energy_kj",
+    "partner",
+    "output_to",
+    "energy_carrier",
+    "carrier",
+    "source",
+    "quality",
+    "note",
+)
+FACTS = FLOW_COLUMNS[5:13] + FLOW_COLUMNS[14:]  # what a correction may change
+SITE_COLUMNS = (
+    "site_id",
+    "owner_id",
+    "name",
+    "kind",
+    "commune_insee",
+    "country",
+    "latitude_e6",
+    "longitude_e6",
+)
+TERRITORY_TOPICS = ("Defined", "Redefined", "Registered", "Delimited", "Described")
+Row = dict[str, Any]
+
+
+def create_tables(db: ViewDatabase) -> None:
+    big = db.big_integer
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS view_territory_versions (territory_id TEXT NOT NULL, "
+        f"code TEXT NOT NULL, version INTEGER NOT NULL, position {big}, recorded_at TEXT, "
+        "name TEXT, parent TEXT, communes TEXT, population TEXT, gdp_eur TEXT, traced TEXT, "
+        "PRIMARY KEY (territory_id, version))"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS view_declared_flows (flow_id TEXT NOT NULL, "
+        f"version INTEGER NOT NULL, position {big}, recorded_at TEXT, territory TEXT, "
+        f"year INTEGER, direction TEXT, category TEXT, mass_g {big}, energy_kj {big}, "
+        "partner TEXT, output_to TEXT, energy_carrier INTEGER, carrier INTEGER, source TEXT, "
+        "quality TEXT, note TEXT, PRIMARY KEY (flow_id, version))"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS view_declared_flows_territory "
+        "ON view_declared_flows (territory, flow_id, version, recorded_at)"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS view_territory_sites (site_id TEXT PRIMARY KEY, "
+        "owner_id TEXT, name TEXT, kind TEXT, commune_insee TEXT, country TEXT, "
+        f"latitude_e6 {big}, longitude_e6 {big})"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS view_collection_sources (batch_id TEXT PRIMARY KEY, "
+        "commune_insee TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS view_commune_populations (year INTEGER NOT NULL, "
+        f"commune_insee TEXT NOT NULL, name TEXT, population {big}, source TEXT, "
+        "PRIMARY KEY (year, commune_insee))"
+    )
+
+
+class TerritoriesView:
+    """Territories, declared flows, sites' positions, collections' communes, populations."""
+
+    name: ClassVar[str] = "territories"
+    tables: ClassVar[tuple[str, ...]] = (
+        "view_territory_versions",
+        "view_declared_flows",
+        "view_territory_sites",
+        "view_collection_sources",
+        "view_commune_populations",
+    )
+    topics: ClassVar[frozenset[str]] = frozenset(
+        (
+            *(f"Territory.{name}" for name in TERRITORY_TOPICS),
+            "DeclaredFlow.Declared",
+            "DeclaredFlow.Corrected",
+            "Site.Registered",
+            "Batch.Collected",
+            "CommunePopulations.Imported",
+        )
+    )
+
+    def create(self, db: ViewDatabase) -> None:
+        create_tables(db)
+
+    def apply(self, db: ViewDatabase, page: Page) -> None:
+        territories = Latest(db, "view_territory_versions", "territory_id", TERRITORY_COLUMNS)
+        flows = Latest(db, "view_declared_flows", "flow_id", FLOW_COLUMNS)
+        sites: list[tuple[Any, ...]] = []
+        sources: list[tuple[str, str]] = []
+        populations: dict[tuple[int, str], tuple[Any, ...]] = {}
+        for position, event in page:
+            topic = topic_name(event)
+            if topic.startswith("Territory."):
+                territories.add(territory_row(territories, position, event))
+            elif topic.startswith("DeclaredFlow."):
+                flows.add(flow_row(flows, position, event))
+            elif topic == "Site.Registered":
+                sites.append(site_row(event))
+            elif topic == "Batch.Collected" and event.source_commune_insee:
+                sources.append((str(event.originator_id), event.source_commune_insee))
+            elif topic == "CommunePopulations.Imported":
+                for code, name, population in event.communes:
+                    row = (event.year, code, name, population, event.source)
+                    populations[(event.year, code)] = row
+        territories.write()
+        flows.write()
+        db.insert_many(
+            "view_territory_sites", SITE_COLUMNS, sites, "ON CONFLICT (site_id) DO NOTHING"
+        )
+        db.insert_many(
+            "view_collection_sources",
+            ("batch_id", "commune_insee"),
+            sources,
+            "ON CONFLICT (batch_id) DO NOTHING",
+        )
+        db.insert_many(
+            "view_commune_populations",
+            ("year", "commune_insee", "name", "population", "source"),
+            list(populations.values()),
+            "ON CONFLICT (year, commune_insee) DO UPDATE SET name = excluded.name, "
+            "population = excluded.population, source = excluded.source",
+        )
+
+
+class Latest:
+    """The last row of each key (a territory, a flow), loaded when needed, and the new rows."""
+
+    def __init__(self, db: ViewDatabase, table: str, key: str, columns: tuple[str, ...]) -> None:
+        self.db, self.table, self.key, self.columns = db, table, key, columns
+        self.rows: dict[str, Row] = {}
+        self.new: list[tuple[Any, ...]] = []
+
+    def get(self, key: str) -> Row:
+        found = self.rows.get(key)
+        if found is None:
+            names = ", ".join(self.columns)
+            rows = self.db.query(
+                f"SELECT {names} FROM {self.table} WHERE {self.key} = ? "
+                "ORDER BY version DESC LIMIT 1",
+                (key,),
+            )
+            found = dict(zip(self.columns, rows[0], strict=True)) if rows else {}
+        return dict(found)
+
+    def add(self, row: Row) -> None:
+        self.rows[row[self.key]] = row
+        self.new.append(tuple(row[c] for c in self.columns))
+
+    def write(self) -> None:
+        conflict = f"ON CONFLICT ({self.key}, version) DO NOTHING"
+        self.db.insert_many(self.table, self.columns, self.new, conflict)
+
+
+def territory_row(latest: Latest, position: int, event: Any) -> Row:
+    """The territory's whole state after the event (``main`` is the one first ``Defined``)."""
+    territory_id = str(event.originator_id)
+    row = latest.get(territory_id)
+    if not row:
+        code = event.code if topic_name(event) == "Territory.Registered" else "main"
+        row = {"code": code, "parent": None, "population": "{}", "gdp_eur": "{}", "traced": "[]"}
+    row.update(
+        territory_id=territory_id,
+        version=event.originator_version,
+        position=position,
+        recorded_at=utc_text(event.timestamp),
+    )
+    if hasattr(event, "communes_insee"):
+        row["name"] = event.name
+        row["communes"] = json.dumps(sorted(event.communes_insee))
+    if topic_name(event) == "Territory.Described":
+        row["parent"] = event.parent
+        row["population"] = json.dumps(event.population, sort_keys=True)
+        row["gdp_eur"] = json.dumps(event.gdp_eur, sort_keys=True)
+        row["traced"] = json.dumps(sorted(event.traced_categories))
+    return row
+
+
+def flow_row(latest: Latest, position: int, event: Any) -> Row:
+    flow_id = str(event.originator_id)
+    if topic_name(event) == "DeclaredFlow.Declared":
+        row: Row = {name: getattr(event, name) for name in FACTS}
+        row["territory"] = event.territory
+    else:
+        row = latest.get(flow_id)
+        row.update(event.changes)
+    row.update(
+        flow_id=flow_id,
+        version=event.originator_version,
+        position=position,
+        recorded_at=utc_text(event.timestamp),
+    )
+    declared = row["energy_carrier"]
+    row["energy_carrier"] = None if declared is None else int(bool(declared))
+    carrier = is_energy_carrier_by_default(row["category"]) if declared is None else declared
+    row["carrier"] = int(bool(carrier))
+    return row
+
+
+def site_row(event: Any) -> tuple[Any, ...]:
+    return (
+        str(event.originator_id),
+        str(event.owner_id),
+        event.name,
+        event.kind,
+        event.commune_insee,
+        event.country,
+        event.latitude_e6,
+        event.longitude_e6,
+    )
