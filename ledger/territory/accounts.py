@@ -96,8 +96,10 @@ def build_categories(
         category.traced_used = scope.territory.traces(code)
     for group in declared:
         if scope.counts(group):
-            energy = group.energy_kj + default_kj(group.category, group.mass_without_energy_g)
             key = DIRECTIONS[group.direction]
+            energy = group.energy_kj
+            if key in ENERGY_KEYS:  # emissions and balancing items have no heating value
+                energy += default_kj(group.category, group.mass_without_energy_g)
             side = categories[top_level(group.category)].declared
             side.add(key, group.mass_g, energy, group.carrier)
     for flow in traced:
@@ -221,10 +223,12 @@ def sources(
 
 
 def warnings(scope: Scope, declared: list[DeclaredGroup]) -> list[dict[str, Any]]:
-    """Categories declared at more than one level: the accounts may count them twice."""
+    """Categories declared both on the territory and on one of its descendants: the accounts may
+    count them twice (a category should be declared at one level only)."""
     levels: dict[str, set[str]] = defaultdict(set)
     for group in declared:
         levels[top_level(group.category)].add(group.territory)
+    own = scope.territory.code
     return [
         {
             "code": "declared_at_several_levels",
@@ -234,5 +238,5 @@ def warnings(scope: Scope, declared: list[DeclaredGroup]) -> list[dict[str, Any]
             "declare a category at one level only.",
         }
         for code, found in sorted(levels.items())
-        if len(found) > 1
+        if own in found and len(found) > 1
     ]
