@@ -25,6 +25,7 @@ from ledger.api.routers import (
     registry,
     subscriptions,
     system,
+    territories,
     transformations,
 )
 from ledger.api.routers.dashboard import install_dashboard
@@ -76,6 +77,7 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
         subscriptions,
         epcis,
         system,
+        territories,
     )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)

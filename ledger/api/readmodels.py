@@ -27,7 +27,8 @@ VIEWS_POSITION_HEADER = "Ledger-Views-Position"
 VIEWS_BEHIND_HEADER = "Ledger-Views-Behind"
 CHAIN_HEAD_HEADER = "Ledger-Chain-Head"
 REPORTS = tuple(
-    "/api/v1/" + path for path in ("stock", "indicators/", "reports/", "metabolism", "export/")
+    "/api/v1/" + path
+    for path in ("stock", "indicators/", "reports/", "metabolism", "export/", "territories/")
 )
 
 

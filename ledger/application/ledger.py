@@ -12,6 +12,7 @@ from ledger.application.handlers.territories import TerritoryCommands
 from ledger.application.handlers.transformations import TransformationCommands
 from ledger.application.handlers.work import WorkCommands
 from ledger.application.queries import Queries
+from ledger.application.territory_queries import TerritoryQueries
 
 
 class Ledger(
@@ -24,6 +25,7 @@ class Ledger(
     SubscriptionCommands,
     TerritoryCommands,
     CommuneCommands,
+    TerritoryQueries,
     Queries,
 ):
     """The filière ledger: one method per command, get → command → save."""
