@@ -1,5 +1,5 @@
-"""The territories view: territories and declared flows as append-only versions, sites with their
-position, the communes collections came from, and imported commune populations.
+"""The territories view: territories and declared flows as append-only versions, the communes
+collections came from, and imported commune populations (sites are the registry view's).
 
 Every change of a territory and every correction of a declared flow adds a row holding the whole
 state after it, with the time the ledger recorded it: the accounts as recorded at a time read,
@@ -49,16 +49,6 @@ FLOW_COLUMNS = (
     "note",
 )
 FACTS = FLOW_COLUMNS[5:13] + FLOW_COLUMNS[14:]  # what a correction may change
-SITE_COLUMNS = (
-    "site_id",
-    "owner_id",
-    "name",
-    "kind",
-    "commune_insee",
-    "country",
-    "latitude_e6",
-    "longitude_e6",
-)
 TERRITORY_TOPICS = ("Defined", "Redefined", "Registered", "Delimited", "Described")
 Row = dict[str, Any]
 
@@ -83,11 +73,6 @@ def create_tables(db: ViewDatabase) -> None:
         "ON view_declared_flows (territory, flow_id, version, recorded_at)"
     )
     db.execute(
-        "CREATE TABLE IF NOT EXISTS view_territory_sites (site_id TEXT PRIMARY KEY, "
-        "owner_id TEXT, name TEXT, kind TEXT, commune_insee TEXT, country TEXT, "
-        f"latitude_e6 {big}, longitude_e6 {big})"
-    )
-    db.execute(
         "CREATE TABLE IF NOT EXISTS view_collection_sources (batch_id TEXT PRIMARY KEY, "
         "commune_insee TEXT NOT NULL)"
     )
@@ -99,13 +84,12 @@ def create_tables(db: ViewDatabase) -> None:
 
 
 class TerritoriesView:
-    """Territories, declared flows, sites' positions, collections' communes, populations."""
+    """Territories, declared flows, collections' communes, populations."""
 
     name: ClassVar[str] = "territories"
     tables: ClassVar[tuple[str, ...]] = (
         "view_territory_versions",
         "view_declared_flows",
-        "view_territory_sites",
         "view_collection_sources",
         "view_commune_populations",
     )
@@ -114,7 +98,6 @@ class TerritoriesView:
             *(f"Territory.{name}" for name in TERRITORY_TOPICS),
             "DeclaredFlow.Declared",
             "DeclaredFlow.Corrected",
-            "Site.Registered",
             "Batch.Collected",
             "CommunePopulations.Imported",
         )
@@ -126,7 +109,6 @@ class TerritoriesView:
     def apply(self, db: ViewDatabase, page: Page) -> None:
         territories = Latest(db, "view_territory_versions", "territory_id", TERRITORY_COLUMNS)
         flows = Latest(db, "view_declared_flows", "flow_id", FLOW_COLUMNS)
-        sites: list[tuple[Any, ...]] = []
         sources: list[tuple[str, str]] = []
         populations: dict[tuple[int, str], tuple[Any, ...]] = {}
         for position, event in page:
@@ -135,8 +117,6 @@ class TerritoriesView:
                 territories.add(territory_row(territories, position, event))
             elif topic.startswith("DeclaredFlow."):
                 flows.add(flow_row(flows, position, event))
-            elif topic == "Site.Registered":
-                sites.append(site_row(event))
             elif topic == "Batch.Collected" and event.source_commune_insee:
                 sources.append((str(event.originator_id), event.source_commune_insee))
             elif topic == "CommunePopulations.Imported":
@@ -145,9 +125,6 @@ class TerritoriesView:
                     populations[(event.year, code)] = row
         territories.write()
         flows.write()
-        db.insert_many(
-            "view_territory_sites", SITE_COLUMNS, sites, "ON CONFLICT (site_id) DO NOTHING"
-        )
         db.insert_many(
             "view_collection_sources",
             ("batch_id", "commune_insee"),
@@ -235,16 +212,3 @@ def flow_row(latest: Latest, position: int, event: Any) -> Row:
     carrier = is_energy_carrier_by_default(row["category"]) if declared is None else declared
     row["carrier"] = int(bool(carrier))
     return row
-
-
-def site_row(event: Any) -> tuple[Any, ...]:
-    return (
-        str(event.originator_id),
-        str(event.owner_id),
-        event.name,
-        event.kind,
-        event.commune_insee,
-        event.country,
-        event.latitude_e6,
-        event.longitude_e6,
-    )

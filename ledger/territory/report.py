@@ -32,7 +32,7 @@ from ledger.territory.numbers import gj, tonnes
 from ledger.territory.sites import places, site_places
 from ledger.territory.traced import TracedFlow, inside_sites, traced_flows
 
-VIEWS = ("batches", "territories")
+VIEWS = ("batches", "registry", "territories")
 
 
 @dataclass(frozen=True)

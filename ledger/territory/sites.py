@@ -1,8 +1,10 @@
-"""Sites as the territory's accounts and map see them: commune, country, position, kind."""
+"""Sites as the territory's accounts and map see them (from the registry view): commune,
+country, position, kind."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ledger.projections.db import ViewDatabase
 
@@ -25,7 +27,7 @@ class SitePlace:
 def site_places(db: ViewDatabase) -> dict[str, SitePlace]:
     rows = db.query(
         "SELECT site_id, owner_id, name, kind, commune_insee, country, latitude_e6, longitude_e6 "
-        "FROM view_territory_sites"
+        "FROM view_sites"
     )
     return {
         str(site): SitePlace(
@@ -35,11 +37,16 @@ def site_places(db: ViewDatabase) -> dict[str, SitePlace]:
             str(kind),
             commune,
             str(country),
-            None if lat is None else lat / 1_000_000,
-            None if lon is None else lon / 1_000_000,
+            degrees(lat),
+            degrees(lon),
         )
         for site, owner, name, kind, commune, country, lat, lon in rows
     }
+
+
+def degrees(micro: Any) -> float | None:
+    """The registry view keeps positions as text of micro-degrees."""
+    return None if micro is None or micro == "" else int(micro) / 1_000_000
 
 
 def places(sites: dict[str, SitePlace]) -> dict[str, tuple[str | None, str]]:
