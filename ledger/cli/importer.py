@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 import labels
 from ledger.api import schemas
 from ledger.api.routers.transformations import transform_command
+from ledger.api.territory_schemas import FlowCreate
 from ledger.application.commands import (
     Actor,
     Collect,
@@ -43,6 +44,7 @@ from ledger.application.commands import (
 )
 from ledger.application.core import RecentAggregates, UnitOfWork
 from ledger.application.ledger import Ledger
+from ledger.application.territory_commands import DeclareFlow
 from ledger.domain.batch import Batch, BatchState
 from ledger.domain.errors import BatchNotFound, ConcurrentChange, InvalidInput, LedgerError
 from ledger.domain.indexes import IdempotencyRecord, LabelBinding
@@ -65,6 +67,7 @@ class Line:
     client_event_id: str | None
     batch_id: UUID | None  # or the work log id of a work log correction
     body: dict[str, Any]
+    territory: str | None = None  # the territory code of a declared flow
 
 
 @dataclass(slots=True)
@@ -107,6 +110,15 @@ def issue_token(
     )
 
 
+def declare_flow(
+    ledger: Ledger, actor: Actor, line: Line, body: Any, idem: Any, uow: UnitOfWork
+) -> Outcome:
+    """``{"op": "flow", "territory": CODE, "body": {…}}``: a declared flow of a territory."""
+    if not line.territory:
+        raise InvalidInput('A flow line names its territory: "territory": CODE.')
+    return ledger.declare_flow(actor, line.territory, DeclareFlow(**body.model_dump()), idem, uow)
+
+
 OPS: dict[str, tuple[type[BaseModel], Handler]] = {
     "organisation": (
         schemas.OrganisationCreate,
@@ -123,6 +135,7 @@ OPS: dict[str, tuple[type[BaseModel], Handler]] = {
         lambda ldg, a, _, b, i, u: ldg.define_territory(a, DefineTerritory(**b.model_dump()), i, u),
     ),
     "token": (schemas.TokenCreate, issue_token),
+    "flow": (FlowCreate, declare_flow),
     "collect": (
         schemas.CollectionCreate,
         lambda ldg, a, _, b, i, u: ldg.collect(a, Collect(**b.model_dump()), i, u),
@@ -186,7 +199,8 @@ def parse(number: int, text: str) -> Line:
         batch_id = UUID(target) if target else None
     except (ValueError, TypeError):
         raise InvalidInput("batch_id must be a UUID.") from None
-    return Line(number, data["op"], client_event_id, batch_id, body)
+    territory = data.get("territory") if isinstance(data.get("territory"), str) else None
+    return Line(number, data["op"], client_event_id, batch_id, body, territory)
 
 
 Parsed = Line | InvalidInput  # a line, or why it is not one
@@ -306,7 +320,7 @@ class Importer:
     def guess_owner(
         self, line: Line, owners: dict[UUID, UUID], destinations: dict[UUID, UUID]
     ) -> UUID | None:
-        if line.op in ("organisation", "site", "territory", "token", "correct_work"):
+        if line.op in ("organisation", "site", "territory", "token", "correct_work", "flow"):
             return SYSTEM_ORGANISATION_ID
         site_id = line.body.get("site_id")
         if line.op in ("collect", "transform", "work") and site_id:
@@ -374,7 +388,7 @@ class Importer:
         site_id = getattr(body, "site_id", None)
         if line.op in ("collect", "transform", "work") and site_id is not None:
             owner = self.ledger.site(uow, site_id).owner_id
-        elif line.op in ("organisation", "site", "territory", "token"):
+        elif line.op in ("organisation", "site", "territory", "token", "flow"):
             owner = SYSTEM_ORGANISATION_ID
         else:
             owner = self.batch_owner(uow, line)

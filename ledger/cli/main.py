@@ -17,6 +17,7 @@ import typer
 
 from ledger.cli.labels import labels_app
 from ledger.cli.register import export_register
+from ledger.cli.territory import communes_app, flows_app
 
 if TYPE_CHECKING:
     from ledger.application.commands import Actor
@@ -31,6 +32,8 @@ audit_app = typer.Typer(help="Auditors' tools.")
 app.add_typer(audit_app, name="audit")
 app.add_typer(labels_app, name="labels")
 export_app.command("register")(export_register)
+app.add_typer(flows_app, name="flows")
+app.add_typer(communes_app, name="communes")
 
 
 def cli_admin() -> Actor:
