@@ -24,6 +24,7 @@ class Settings:
     projections: str = "embedded"  # or "external": `ledger project` runs them (PostgreSQL)
     subscription_targets: str = "public"  # or "private": deliveries may go to loopback/LAN
     failed_attempts_per_minute: int = 10  # per client address, before 429 (DESIGN §4.4)
+    map_tile_url: str = ""  # a tile server for the map's background (none: no tiles are drawn)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -38,6 +39,7 @@ class Settings:
             projections=env.get("LEDGER_PROJECTIONS", "embedded"),
             subscription_targets=env.get("LEDGER_SUBSCRIPTION_TARGETS", "public"),
             failed_attempts_per_minute=int(env.get("LEDGER_FAILED_ATTEMPTS_PER_MINUTE", "10")),
+            map_tile_url=env.get("LEDGER_MAP_TILE_URL", ""),
         )
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import fastapi_offline
 from fastapi import FastAPI
@@ -85,7 +86,7 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
     app.include_router(audit_pages.router)
     install_web(app)
     install_docs(app)
-    install_security_headers(app)
+    install_security_headers(app, tile_origins(settings))
     app.add_middleware(BodyLimit)
     return app
 
@@ -99,6 +100,13 @@ def install_docs(app: FastAPI) -> None:
         return HTMLResponse(DOCS_PAGE)
 
     app.add_api_route("/docs", docs, include_in_schema=False, response_class=HTMLResponse)
+
+
+def tile_origins(settings: Settings) -> tuple[str, ...]:
+    """The map's tile server, when one is configured, may serve the pages' images."""
+    template = settings.map_tile_url.replace("{s}", "*")  # subdomains a, b, c…
+    url = urlparse(template.replace("{", "").replace("}", ""))
+    return (f"{url.scheme}://{url.netloc}",) if url.scheme in ("http", "https") else ()
 
 
 def open_ledger(settings: Settings) -> Ledger:

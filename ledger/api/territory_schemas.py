@@ -112,6 +112,7 @@ class Accounts(BaseModel):
     dmc_kg_per_eur: float | None
     resource_productivity_eur_per_kg: float | None
     energy: dict[str, Any]
+    traced_by_filiere: dict[str, dict[str, float]]
     sources: list[dict[str, Any]]
     heating_values_source: str
     warnings: list[dict[str, Any]]

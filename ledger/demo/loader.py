@@ -58,6 +58,7 @@ from ledger.demo.data import (
     demo_id,
     public_holidays,
 )
+from ledger.demo.metabolism import load_metabolism
 from ledger.demo.parties import (
     BY_COLLECTIVE,
     BY_EXPORT_HAULIER,
@@ -128,6 +129,8 @@ def load_demo(ledger: Ledger, *, seed: int = 2026, end: date | None = None) -> D
         raise InvalidTime(f"The demo happens in the past: its end {end} is after today {today}.")
     activity = Activity(seed, end)
     written = activity.write(ledger)
+    years = sorted({activity.start.year, end.year})
+    written += load_metabolism(ledger, demo_actor("agglo"), years)  # the estuary's statistics
     return DemoSummary(
         start=activity.start,
         end=end,

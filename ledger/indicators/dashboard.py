@@ -97,7 +97,8 @@ dans le territoire + pertes).</p>
 tête de la chaîne d’empreintes <code>{data.chain_head or "pas encore calculée"}</code> ·
 <a href="/api/v1/metabolism?{range_query(data.period)}">métabolisme (JSON)</a> ·
 <a href="/api/v1/metabolism/sankey.svg?{range_query(data.period)}">diagramme (SVG)</a> ·
-<a href="/audit/report">audit des relevés Refashion</a>
+<a href="/audit/report">audit des relevés Refashion</a> ·
+<a href="/territory">métabolisme du territoire</a> · <a href="/map">carte des gisements</a>
 </footer></body></html>"""
 
 

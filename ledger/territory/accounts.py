@@ -240,3 +240,22 @@ def warnings(scope: Scope, declared: list[DeclaredGroup]) -> list[dict[str, Any]
         for code, found in sorted(levels.items())
         if own in found and len(found) > 1
     ]
+
+
+def traced_by_filiere(traced: list[TracedFlow]) -> dict[str, dict[str, float]]:
+    """What the ledger's own filières contributed, whether or not their categories are traced."""
+    mass: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KEYS, 0))
+    recovered: dict[str, int] = defaultdict(int)
+    for flow in traced:
+        grams = mass[flow.filiere]  # listed even when it only recovered energy
+        if flow.direction == "recovered_energy":
+            recovered[flow.filiere] += flow.energy_kj
+        else:
+            grams[DIRECTIONS[flow.direction]] += flow.mass_g
+    return {
+        filiere: {
+            **{f"{k}_t": tonnes(g) for k, g in grams.items()},
+            "recovered_gj": gj(recovered[filiere]),
+        }
+        for filiere, grams in sorted(mass.items())
+    }

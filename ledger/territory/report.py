@@ -22,6 +22,7 @@ from ledger.territory.accounts import (
     intensity,
     sources,
     totals,
+    traced_by_filiere,
     warnings,
 )
 from ledger.territory.batch_flows import flow_groups
@@ -109,6 +110,7 @@ def accounts(reading: Reading) -> dict[str, Any]:
         "totals": total,
         **intensity(mass, population, gdp),
         "energy": energy_account(categories),
+        "traced_by_filiere": traced_by_filiere(reading.traced),
         "sources": sources(scope, reading.declared, reading.traced, traced_codes),
         "heating_values_source": heating_source(),
         "warnings": warnings(scope, reading.declared),

@@ -54,7 +54,7 @@ def as_of_time(as_of: datetime | None) -> datetime | None:
 
 @router.get("", response_model=ListOf[TerritoryRecord])
 def list_territories(request: Request, ledger: LedgerDep, _: ActorDep) -> dict[str, Any]:
-    """Every territory of the accounts, parents before their children."""
+    """Every territory of the accounts, by code."""
     known = territories_at(view_db(request))
     return listing([ledger.territory_record(code) for code in known.codes])
 

@@ -29,6 +29,8 @@ LINKS: tuple[Link, ...] = (
     Link("/sorting", "nav.sorting", ("sorter",)),
     Link("/outbox", "nav.outbox", FIELD),
     Link("/dashboard", "nav.dashboard", EVERYONE, in_header=True),
+    Link("/territory", "nav.territory", EVERYONE, in_header=True),
+    Link("/map", "nav.map", EVERYONE),
     Link("/audit/report", "nav.audit_report", ("auditor", "supervisor")),
     Link("/docs", "nav.api", ("admin", "auditor")),
 )
