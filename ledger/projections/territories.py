@@ -1,10 +1,11 @@
-"""The territories view: territories and declared flows as append-only versions, the communes
-collections came from, and imported commune populations (sites are the registry view's).
+"""The territories view: territories and declared flows as append-only versions (and each flow as
+it is now), the communes collections came from, and imported commune populations (sites are the
+registry view's).
 
 Every change of a territory and every correction of a declared flow adds a row holding the whole
 state after it, with the time the ledger recorded it: the accounts as recorded at a time read,
-for each territory and flow, its last row recorded by then. Nothing here is updated in place, so
-the view is its own history.
+for each territory and flow, its last row recorded by then. The versions are never updated; the
+figures as recorded now read ``view_declared_flows_now``, each flow's last version.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from typing import Any, ClassVar
 
 from ledger.domain.ewmfa import is_energy_carrier_by_default
-from ledger.projections.base import Page, topic_name, utc_text
+from ledger.projections.base import Page, paris_date, topic_name, utc_text
 from ledger.projections.db import ViewDatabase
 
 TERRITORY_COLUMNS = (
@@ -49,6 +50,7 @@ FLOW_COLUMNS = (
     "note",
 )
 FACTS = FLOW_COLUMNS[5:13] + FLOW_COLUMNS[14:]  # what a correction may change
+SOURCE_COLUMNS = ("batch_id", "commune_insee", "site_id", "material", "occurred_date", "mass_g")
 TERRITORY_TOPICS = ("Defined", "Redefined", "Registered", "Delimited", "Described")
 Row = dict[str, Any]
 
@@ -73,8 +75,33 @@ def create_tables(db: ViewDatabase) -> None:
         "ON view_declared_flows (territory, flow_id, version, recorded_at)"
     )
     db.execute(
+        "CREATE TABLE IF NOT EXISTS view_declared_flows_now (flow_id TEXT PRIMARY KEY, "
+        f"version INTEGER NOT NULL, position {big}, recorded_at TEXT, territory TEXT, "
+        f"year INTEGER, direction TEXT, category TEXT, mass_g {big}, energy_kj {big}, "
+        "partner TEXT, output_to TEXT, energy_carrier INTEGER, carrier INTEGER, source TEXT, "
+        "quality TEXT, note TEXT)"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS view_declared_flows_now_year "
+        "ON view_declared_flows_now (year, territory)"
+    )
+    # Declared flows as they are now, summed by what the accounts group on ('' for no partner).
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS view_declared_sums (territory TEXT NOT NULL, "
+        "year INTEGER NOT NULL, direction TEXT NOT NULL, category TEXT NOT NULL, "
+        "partner TEXT NOT NULL, carrier INTEGER NOT NULL, source TEXT NOT NULL, "
+        f"quality TEXT NOT NULL, flows {big} NOT NULL, mass_g {big} NOT NULL, "
+        f"energy_kj {big} NOT NULL, bare_g {big} NOT NULL, PRIMARY KEY ({', '.join(SUM_KEY)}))"
+    )
+    # Collections whose collector named the commune they came from (it may not be the site's).
+    db.execute(
         "CREATE TABLE IF NOT EXISTS view_collection_sources (batch_id TEXT PRIMARY KEY, "
-        "commune_insee TEXT NOT NULL)"
+        "commune_insee TEXT NOT NULL, site_id TEXT, material TEXT, occurred_date TEXT, "
+        f"mass_g {big})"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS view_collection_sources_date "
+        "ON view_collection_sources (occurred_date)"
     )
     db.execute(
         "CREATE TABLE IF NOT EXISTS view_commune_populations (year INTEGER NOT NULL, "
@@ -90,6 +117,8 @@ class TerritoriesView:
     tables: ClassVar[tuple[str, ...]] = (
         "view_territory_versions",
         "view_declared_flows",
+        "view_declared_flows_now",
+        "view_declared_sums",
         "view_collection_sources",
         "view_commune_populations",
     )
@@ -109,25 +138,39 @@ class TerritoriesView:
     def apply(self, db: ViewDatabase, page: Page) -> None:
         territories = Latest(db, "view_territory_versions", "territory_id", TERRITORY_COLUMNS)
         flows = Latest(db, "view_declared_flows", "flow_id", FLOW_COLUMNS)
-        sources: list[tuple[str, str]] = []
+        sources: list[tuple[Any, ...]] = []
         populations: dict[tuple[int, str], tuple[Any, ...]] = {}
+        sums = DeclaredSums()
         for position, event in page:
             topic = topic_name(event)
             if topic.startswith("Territory."):
                 territories.add(territory_row(territories, position, event))
             elif topic.startswith("DeclaredFlow."):
-                flows.add(flow_row(flows, position, event))
+                declared(flows, sums, position, event)
             elif topic == "Batch.Collected" and event.source_commune_insee:
-                sources.append((str(event.originator_id), event.source_commune_insee))
+                sources.append(source_row(event))
             elif topic == "CommunePopulations.Imported":
                 for code, name, population in event.communes:
-                    row = (event.year, code, name, population, event.source)
-                    populations[(event.year, code)] = row
+                    populations[(event.year, code)] = (
+                        event.year,
+                        code,
+                        name,
+                        population,
+                        event.source,
+                    )
         territories.write()
         flows.write()
+        updates = ", ".join(f"{c} = excluded.{c}" for c in FLOW_COLUMNS[1:])
+        db.insert_many(
+            "view_declared_flows_now",
+            FLOW_COLUMNS,
+            [tuple(row[c] for c in FLOW_COLUMNS) for row in flows.rows.values()],
+            f"ON CONFLICT (flow_id) DO UPDATE SET {updates}",
+        )
+        sums.write(db)
         db.insert_many(
             "view_collection_sources",
-            ("batch_id", "commune_insee"),
+            SOURCE_COLUMNS,
             sources,
             "ON CONFLICT (batch_id) DO NOTHING",
         )
@@ -193,14 +236,65 @@ def territory_row(latest: Latest, position: int, event: Any) -> Row:
     return row
 
 
-def flow_row(latest: Latest, position: int, event: Any) -> Row:
+SUM_KEY = ("territory", "year", "direction", "category", "partner", "carrier", "source", "quality")
+SUM_COLUMNS = (*SUM_KEY, "flows", "mass_g", "energy_kj", "bare_g")
+
+
+class DeclaredSums:
+    """A page's changes to the sums of declared flows as they are now: a correction takes its
+    flow's previous version out and puts the new one in."""
+
+    def __init__(self) -> None:
+        self.deltas: dict[tuple[Any, ...], list[int]] = {}
+
+    def add(self, row: Row, sign: int) -> None:
+        if not row:
+            return
+        key = tuple("" if row[c] is None else row[c] for c in SUM_KEY)
+        found = self.deltas.setdefault(key, [0, 0, 0, 0])
+        energy = row["energy_kj"]
+        found[0] += sign
+        found[1] += sign * row["mass_g"]
+        found[2] += sign * (energy or 0)
+        found[3] += sign * (row["mass_g"] if energy is None else 0)
+
+    def write(self, db: ViewDatabase) -> None:
+        rows = [(*key, *values) for key, values in sorted(self.deltas.items()) if any(values)]
+        sums = ", ".join(f"{c} = view_declared_sums.{c} + excluded.{c}" for c in SUM_COLUMNS[8:])
+        conflict = f"ON CONFLICT ({', '.join(SUM_KEY)}) DO UPDATE SET {sums}"
+        db.insert_many("view_declared_sums", SUM_COLUMNS, rows, conflict)
+
+
+def source_row(event: Any) -> tuple[Any, ...]:
+    """A collection from a named commune, as collected (later corrections are not followed)."""
+    return (
+        str(event.originator_id),
+        event.source_commune_insee,
+        str(event.site_id),
+        event.material,
+        paris_date(event.occurred_at),
+        event.mass_g,
+    )
+
+
+def declared(flows: Latest, sums: DeclaredSums, position: int, event: Any) -> None:
+    """A flow declared or corrected: its new version, and the sums as they are now."""
+    first = event.originator_version == 1
+    previous = {} if first else flows.get(str(event.originator_id))
+    row = flow_row(previous, position, event)
+    sums.add(previous, -1)
+    sums.add(row, 1)
+    flows.add(row)
+
+
+def flow_row(previous: Row, position: int, event: Any) -> Row:
+    """The flow's whole state after the event (``previous``: before a correction)."""
     flow_id = str(event.originator_id)
     if topic_name(event) == "DeclaredFlow.Declared":
         row: Row = {name: getattr(event, name) for name in FACTS}
         row["territory"] = event.territory
     else:
-        row = latest.get(flow_id)
-        row.update(event.changes)
+        row = {**previous, **event.changes}
     row.update(
         flow_id=flow_id,
         version=event.originator_version,

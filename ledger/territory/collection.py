@@ -1,9 +1,9 @@
 """Collection against potential ("gisements peu exploités"), commune by commune (DESIGN §8).
 
 A collection counts in the commune it came from when the collector said so
-(``source_commune_insee``), else in its site's commune. The potential is the commune's legal
-population times the filière's potential per inhabitant (a data table with its source); the gap
-is what is left to collect. Communes are ranked by gap, the largest first.
+(``source_commune_insee``, at its collected mass), else in its site's commune. The potential is
+the commune's legal population times the filière's potential per inhabitant (a data table with
+its source); the gap is what is left to collect. Communes are ranked by gap, the largest first.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from ledger.domain.catalogue import Catalogue
 from ledger.domain.errors import NoPotential, TerritoryNotFound
 from ledger.projections.db import ViewDatabase
 from ledger.territory.batch_flows import collections_by_place
@@ -24,10 +25,15 @@ from ledger.territory.sites import SitePlace, site_places
 
 
 def collected_by_commune(
-    db: ViewDatabase, sites: dict[str, SitePlace], year: int, filiere: str, horizon: str | None
+    db: ViewDatabase,
+    sites: dict[str, SitePlace],
+    year: int,
+    filiere: str,
+    materials: list[str],
+    horizon: str | None,
 ) -> dict[str, int]:
     grams: dict[str, int] = defaultdict(int)
-    for site_id, source, mass in collections_by_place(db, year, filiere, horizon):
+    for site_id, source, mass in collections_by_place(db, year, filiere, materials, horizon):
         site = sites.get(site_id)
         commune = source or (site.commune_insee if site else None)
         if commune:
@@ -97,7 +103,12 @@ def ranking(row: dict[str, Any]) -> tuple[bool, float, str]:
 
 
 def collection_by_commune(
-    db: ViewDatabase, code: str, year: int, filiere: str, as_of: datetime | None = None
+    db: ViewDatabase,
+    catalogue: Catalogue,
+    code: str,
+    year: int,
+    filiere: str,
+    as_of: datetime | None = None,
 ) -> dict[str, Any]:
     """The ranked table of a territory's communes for a year and filière."""
     potential = potential_of(filiere)
@@ -108,7 +119,8 @@ def collection_by_commune(
         if territory is None:
             raise TerritoryNotFound(f"No territory has the code {code!r}.", territory=code)
         sites = site_places(db)
-        grams = collected_by_commune(db, sites, year, filiere, horizon)
+        materials = [m.code for m in catalogue.all() if m.filiere == filiere]
+        grams = collected_by_commune(db, sites, year, filiere, materials, horizon)
         table = commune_table(db, year)
     rows = commune_rows(territory, table, grams, containers_by_commune(sites), per_inhabitant)
     outside = sum(g for commune, g in grams.items() if commune not in territory.communes)

@@ -1,5 +1,6 @@
 """Declared flows of a year as the ledger knew them at a time: each flow's last version recorded by
-then, summed by what the accounts look at (territory, direction, category, partner, source…)."""
+then, summed by what the accounts look at (territory, direction, category, partner, source…).
+As recorded now, the view's running sums of them."""
 
 from __future__ import annotations
 
@@ -32,30 +33,35 @@ GROUP_COLUMNS = "f.territory, f.direction, f.category, f.partner, f.carrier, f.s
 def declared_groups(
     db: ViewDatabase, codes: list[str], year: int, horizon: str | None = None
 ) -> list[DeclaredGroup]:
-    """The year's declared flows of these territories, as last corrected by ``horizon``."""
+    """The year's declared flows of these territories, as last corrected (by ``horizon``)."""
     if not codes:
         return []
     marks = ", ".join("?" * len(codes))
-    recorded, params = "", list(codes)
-    if horizon is not None:
-        recorded, params = " AND recorded_at <= ?", [*params, horizon]
-    statement = (
+    sums = (
         f"SELECT {GROUP_COLUMNS}, COUNT(*), SUM(f.mass_g), SUM(COALESCE(f.energy_kj, 0)), "
         "SUM(CASE WHEN f.energy_kj IS NULL THEN f.mass_g ELSE 0 END) "
-        "FROM view_declared_flows f JOIN (SELECT flow_id, MAX(version) AS version "
-        f"FROM view_declared_flows WHERE territory IN ({marks}){recorded} GROUP BY flow_id) last "
-        "ON last.flow_id = f.flow_id AND last.version = f.version "
+    )
+    if horizon is None:
+        statement = (
+            f"SELECT {GROUP_COLUMNS}, f.flows, f.mass_g, f.energy_kj, f.bare_g "
+            f"FROM view_declared_sums f WHERE f.year = ? AND f.territory IN ({marks}) "
+            "AND f.flows > 0"
+        )
+        return [group(row) for row in db.query(statement, [year, *codes])]
+    statement = (
+        f"{sums}FROM view_declared_flows f JOIN (SELECT flow_id, MAX(version) AS version "
+        f"FROM view_declared_flows WHERE territory IN ({marks}) AND recorded_at <= ? "
+        "GROUP BY flow_id) last ON last.flow_id = f.flow_id AND last.version = f.version "
         f"WHERE f.year = ? GROUP BY {GROUP_COLUMNS}"
     )
-    rows = db.query(statement, [*params, year])
-    return [group(row) for row in rows]
+    return [group(row) for row in db.query(statement, [*codes, horizon, year])]
 
 
 def group(row: tuple[Any, ...]) -> DeclaredGroup:
     territory, direction, category, partner, carrier, source, quality, *sums = row
     flows, mass, energy, bare = (int(x or 0) for x in sums)
     return DeclaredGroup(
-        str(territory), str(direction), str(category), partner, bool(carrier), str(source),
+        str(territory), str(direction), str(category), partner or None, bool(carrier), str(source),
         str(quality), flows, mass, energy, bare,
     )  # fmt: skip
 

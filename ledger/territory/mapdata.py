@@ -3,10 +3,10 @@ inhabitant against potential, and the flows of a filière between sites."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from ledger.domain.catalogue import Catalogue
 from ledger.projections.db import ViewDatabase
 from ledger.territory.batch_flows import transfers
 from ledger.territory.collection import collection_by_commune
@@ -28,10 +28,10 @@ def site_json(site: SitePlace, communes: frozenset[str]) -> dict[str, Any]:
 
 
 def map_data(
-    db: ViewDatabase, code: str, year: int, filiere: str, as_of: datetime | None = None
+    db: ViewDatabase, catalogue: Catalogue, code: str, year: int, filiere: str
 ) -> dict[str, Any]:
-    """Communes, sites and transfers of a territory for a year and filière."""
-    communes = collection_by_commune(db, code, year, filiere, as_of)
+    """Communes, sites and transfers of a territory for a year and filière (as recorded now)."""
+    communes = collection_by_commune(db, catalogue, code, year, filiere)
     members = frozenset(row["commune_insee"] for row in communes["rows"])
     sites = site_places(db)
     moves = transfers(db, year, filiere)

@@ -74,7 +74,7 @@ def read(
         territory = known(territories, code, year)
         codes = [code, *(d.code for d in territories.descendants(code))]
         declared = declared_groups(db, codes, year, horizon)
-        groups = flow_groups(db, year, horizon)
+        groups = flow_groups(db, catalogue, year, horizon)
         sites = site_places(db)
         position = views_position(db, *VIEWS)
     inside = inside_sites(places(sites), territory.communes)

@@ -108,9 +108,8 @@ def map_page(
     filieres = sorted(potentials())
     data = None
     if territory is not None and picked is not None:
-        data = map_data(
-            views(desk), territory.code, picked, filiere if filiere in filieres else "textile"
-        )
+        shown = filiere if filiere in filieres else "textile"
+        data = map_data(views(desk), desk.ledger.catalogue(), territory.code, picked, shown)
     return desk.render(
         "map.html",
         territories=[known.by_code[c] for c in known.codes],

@@ -51,6 +51,7 @@ from ledger.application.ledger import Ledger
 from ledger.application.territory_commands import CorrectFlow, DeclareFlow, DescribeTerritory
 from ledger.projections.db import ViewDatabase
 from ledger.projections.runner import ProjectionRunner
+from ledger.territory.collection import collection_by_commune
 from ledger.territory.report import accounts, read
 from tests.territory import ADMIN, BOLBEC, GONFREVILLE, LILLEBONNE, Territory, build_territory
 
@@ -384,3 +385,43 @@ def test_an_export_abroad_by_valorisation_counts_for_both_levels(
     catch_up(ledger)
     for code in ("main", "estuaire"):
         assert account_of(ledger, views, code)["categories"]["MF5"]["traced"]["exp_t"] == 0.1
+
+
+def comparable(found: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in found.items() if k not in ("as_of", "position")}
+
+
+@pytest.mark.parametrize("code", ["main", "estuaire", "lehavre"])
+def test_the_running_sums_and_the_facts_give_the_same_accounts(
+    ledger: Ledger, views: ViewDatabase, year: Year, code: str
+) -> None:
+    # Now: the batches view's day sums (and the facts only where materials differ) and the
+    # declared flows' running sums; as recorded at a time: the facts and the flows' versions.
+    now = account_of(ledger, views, code)
+    recorded = account_of(ledger, views, code, as_of=datetime.now(UTC))
+    assert comparable(now) == comparable(recorded)
+    logs = now["categories"]["MF1"]["traced"]["de_t"]  # read from the facts (logs ≠ pallets)
+    assert logs == (0.0 if code == "lehavre" else 2.0)
+
+
+def test_a_collection_counts_in_the_commune_it_came_from(
+    ledger: Ledger, views: ViewDatabase, year: Year
+) -> None:
+    """A bag from Bolbec dropped at the Lillebonne container counts for Bolbec."""
+    world = year.world
+    for kg, source in (("40", "76114"), ("25", None)):
+        cmd = Collect(
+            material="textile.collected",
+            mass_kg=Decimal(kg),
+            site_id=world.container_lillebonne,
+            occurred_at=at("2026-08-03 09:00"),
+            source_commune_insee=source,
+        )
+        ledger.collect(world.actor("collector"), cmd)
+    catch_up(ledger)
+    catalogue = ledger.catalogue()
+    for as_of in (None, datetime.now(UTC)):
+        found = collection_by_commune(views, catalogue, "main", 2026, "textile", as_of)
+        rows = {row["commune_insee"]: row["collected_kg"] for row in found["rows"]}
+        # Lillebonne: 1,000 kg (c.) + 25 kg; Bolbec: 500 kg (d.) + 40 kg.
+        assert rows == {"76384": 1025.0, "76114": 540.0}, as_of

@@ -166,6 +166,7 @@ def get_accounts_csv(
 def get_collection_by_commune(
     code: CodePath,
     request: Request,
+    ledger: LedgerDep,
     _: ActorDep,
     year: YearQuery,
     filiere: FiliereQuery = "textile",
@@ -173,19 +174,21 @@ def get_collection_by_commune(
 ) -> dict[str, Any]:
     """Per commune: population, kg collected and per inhabitant, potential, gap, containers;
     ranked by gap (the least exploited deposits first)."""
-    return collection_by_commune(view_db(request), code, year, filiere, as_of_time(as_of))
+    db, catalogue = view_db(request), ledger.catalogue()
+    return collection_by_commune(db, catalogue, code, year, filiere, as_of_time(as_of))
 
 
 @router.get("/{code}/map")
 def get_map(
     code: CodePath,
     request: Request,
+    ledger: LedgerDep,
     _: ActorDep,
     year: YearQuery,
     filiere: FiliereQuery = "textile",
 ) -> dict[str, Any]:
     """What the map draws: communes against potential, sites, and the filière's transfers."""
-    return map_data(view_db(request), code, year, filiere)
+    return map_data(view_db(request), ledger.catalogue(), code, year, filiere)
 
 
 def flow_json(code: str, row: dict[str, Any]) -> dict[str, Any]:
