@@ -169,7 +169,10 @@ def deliver(
 @app.command()
 def rebuild(
     view: Annotated[
-        str | None, typer.Argument(help="registry, batches or work (all if omitted)")
+        str | None,
+        typer.Argument(
+            help="registry, batches, work, declarations or territories (all if omitted)"
+        ),
     ] = None,
 ) -> None:
     """Drop a view (or all) and replay it from the first event."""
