@@ -27,7 +27,9 @@ from ledger.application.representations import event_payload, iso
 from ledger.domain.allocation import AllocatedCode, LabelBlock, LabelRegister
 from ledger.domain.batch import Batch
 from ledger.domain.catalogue import MaterialCatalogue
+from ledger.domain.communes import CommunePopulations
 from ledger.domain.declaration import Declaration
+from ledger.domain.declared_flow import DeclaredFlow
 from ledger.domain.indexes import EndedSession, IdempotencyRecord, LabelBinding
 from ledger.domain.registry import (
     Directory,
@@ -66,6 +68,8 @@ AUDIENCES: dict[type[Aggregate], Audience] = {
     AllocatedCode: Audience.EVERYONE,
     LabelRegister: Audience.EVERYONE,
     Directory: Audience.EVERYONE,
+    DeclaredFlow: Audience.EVERYONE,  # statistics of the territory's metabolism
+    CommunePopulations: Audience.EVERYONE,  # INSEE's legal populations
     WorkLog: Audience.WORK_LOG_READERS,
     Token: Audience.ORGANISATION_ADMINS,
     Subscription: Audience.ORGANISATION,
@@ -84,6 +88,7 @@ SUBSCRIBABLE = (
     Territory,
     MaterialCatalogue,
     Declaration,
+    DeclaredFlow,
     LabelBlock,
     Token,
 )

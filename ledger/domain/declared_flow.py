@@ -7,7 +7,6 @@ kept in grams and energies in kilojoules, exact integers, as everywhere in the l
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -59,20 +58,6 @@ def grams_from_tonnes(value: Decimal | int | str, what: str = "mass_t") -> int:
 
 def kj_from_gj(value: Decimal | int | str | None, what: str = "energy_gj") -> int | None:
     return None if value is None else exact_units(value, what, MAX_GJ, 1_000_000)
-
-
-def check_text(value: str | None, what: str, limit: int, required: bool = False) -> str | None:
-    """Text of at most ``limit`` characters without control characters (trimmed)."""
-    if value is None or not value.strip():
-        if required:
-            raise InvalidInput(f"{what} is required.", field=what)
-        return None
-    text = value.strip()
-    if len(text) > limit:
-        raise InvalidInput(f"{what} has at most {limit} characters.", field=what)
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
-        raise InvalidInput(f"{what} cannot hold control characters.", field=what)
-    return text
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def test_a_parent_cannot_shrink_below_its_child_nor_main_leave_its_parent(estuar
             {"name": "X", "communes_insee": ["76384"], "traced_categories": ["MF1.3"]},
             "invalid_territory",
         ),
-        ({"name": "X\u0007", "communes_insee": ["76384"]}, "invalid_input"),
+        ({"name": "X\u0007", "communes_insee": ["76384"]}, "invalid_text"),
     ],
 )
 def test_bad_territories_are_refused(estuary: Api, body: dict[str, Any], code: str) -> None:
@@ -150,7 +150,7 @@ def test_a_declared_flow_is_written_once_and_read_back(estuary: Api) -> None:
         ({"partner": "main"}, "invalid_input"),
         ({"direction": "output"}, "invalid_input"),  # without output_to
         ({"quality": "guessed"}, "invalid_input"),
-        ({"source": "Douanes\u0000"}, "invalid_input"),
+        ({"source": "Douanes\u0000"}, "invalid_text"),
     ],
 )
 def test_bad_flows_are_refused_and_write_nothing(

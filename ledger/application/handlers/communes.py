@@ -8,10 +8,10 @@ from typing import Any
 from ledger.application.commands import Actor, Outcome, Ref
 from ledger.application.core import LedgerCore, UnitOfWork
 from ledger.domain.communes import CommunePopulations, CommuneRow, department_of
-from ledger.domain.declared_flow import check_text
 from ledger.domain.errors import InvalidInput
 from ledger.domain.quantities import check_commune
 from ledger.domain.territory import MAX_POPULATION, YEARS
+from ledger.domain.text import check_text
 
 
 class CommuneCommands(LedgerCore):

@@ -12,7 +12,6 @@ from ledger.application.territory_commands import CorrectFlow, DeclareFlow, Desc
 from ledger.domain.declared_flow import (
     DeclaredFlow,
     FlowFacts,
-    check_text,
     grams_from_tonnes,
     kj_from_gj,
 )
@@ -40,6 +39,7 @@ from ledger.domain.territory import (
     check_traced,
     check_yearly,
 )
+from ledger.domain.text import check_text
 
 MAX_DEPTH = 16  # nesting levels: commune groups, EPCIs, departments, regions… with room to spare
 FLOW_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {  # field → how the facts keep it
