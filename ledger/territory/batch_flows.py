@@ -2,10 +2,11 @@
 
 The batches view (``ledger.projections.batches``) keeps one flow fact per movement of a batch
 (``view_flows``: kind, site, other site, material, mass, energy, times) and pre-aggregated sums of
-them (``view_flow_days``: by day, kind, filière, route, sites, organisation). The accounts need,
-for a calendar year, those facts summed by what decides an EW-MFA flow: the kind of movement, the
-material (its category, origin and heating value), the two places, whether an outlet is abroad,
-and the route. Inside or outside is decided later, per territory, from the sites' communes.
+them (``view_flow_months``: by site, month, kind, filière, route, other site, organisation). The
+accounts need, for a calendar year, those facts summed by what decides an EW-MFA flow: the kind
+of movement, the material (its category, origin and heating value), the two places, whether an
+outlet is abroad, and the route. Inside or outside is decided later, per territory, from the
+sites' communes.
 
 The sums carry a filière and a route, not a material. Where the catalogue's materials of that
 filière and route all count alike (same category, origin and heating value: export and cream
@@ -42,6 +43,10 @@ class FlowGroup:
 
 def year_bounds(year: int) -> tuple[str, str]:
     return f"{year:04d}-01-01", f"{year:04d}-12-31"
+
+
+def year_months(year: int) -> tuple[str, str]:
+    return f"{year:04d}-01", f"{year:04d}-12"
 
 
 def year_days(year: int) -> list[str]:
@@ -110,10 +115,10 @@ def summed(db: ViewDatabase, year: int) -> list[tuple[Any, ...]]:
     marks = ", ".join("?" * len(TRACED_KINDS))
     rows = db.query(
         "SELECT kind, filiere, route, site_id, other_site_id, external, SUM(mass_g), "
-        "SUM(energy_kj) FROM view_flow_days "
-        f"WHERE occurred_date BETWEEN ? AND ? AND kind IN ({marks}) "
+        "SUM(energy_kj) FROM view_flow_months "
+        f"WHERE month BETWEEN ? AND ? AND kind IN ({marks}) "
         "GROUP BY kind, filiere, route, site_id, other_site_id, external",
-        [*year_bounds(year), *TRACED_KINDS],
+        [*year_months(year), *TRACED_KINDS],
     )
     return [
         (str(k), str(f), str(r), str(s), str(o), int(e), int(g or 0), int(j or 0))
@@ -159,13 +164,13 @@ def fact_groups(
 
 def transfers(db: ViewDatabase, year: int, filiere: str | None) -> list[tuple[str, str, str, int]]:
     """Dispatches of the year between two sites: (from site, to site, filière, grams)."""
-    params: list[Any] = list(year_bounds(year))
+    params: list[Any] = list(year_months(year))
     condition = ""
     if filiere is not None:
         condition, params = " AND filiere = ?", [*params, filiere]
     rows = db.query(
-        "SELECT site_id, other_site_id, filiere, SUM(mass_g) FROM view_flow_days "
-        f"WHERE occurred_date BETWEEN ? AND ? AND kind = 'dispatched'{condition} "
+        "SELECT site_id, other_site_id, filiere, SUM(mass_g) FROM view_flow_months "
+        f"WHERE month BETWEEN ? AND ? AND kind = 'dispatched'{condition} "
         "GROUP BY site_id, other_site_id, filiere",
         params,
     )
@@ -182,9 +187,9 @@ def collections_by_place(
     if horizon is not None:
         return collected_facts(db, year, filiere, horizon)
     rows = db.query(
-        "SELECT site_id, SUM(mass_g) FROM view_flow_days WHERE occurred_date BETWEEN ? AND ? "
+        "SELECT site_id, SUM(mass_g) FROM view_flow_months WHERE month BETWEEN ? AND ? "
         "AND kind = 'collected' AND filiere = ? GROUP BY site_id",
-        [*year_bounds(year), filiere],
+        [*year_months(year), filiere],
     )
     found: list[tuple[str, str | None, int]] = [(str(s), None, int(g or 0)) for s, g in rows]
     if not materials:
