@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from ledger.web.desk import audit as audit_pages
+from ledger.web.desk import dashboard as dashboard_page
 from ledger.web.desk import pages as desk_pages
 from ledger.web.pages import api, pages
 from ledger.web.shell import STATIC
@@ -14,6 +16,8 @@ def install_web(app: FastAPI) -> None:
     """Pages at the root (``/scan``, ``/l/{code}``…), their JSON under ``/web/api``, and their
     scripts, styles and vendored QR decoder under ``/static/web`` (no page uses a CDN)."""
     app.include_router(desk_pages.router)
+    app.include_router(dashboard_page.router)
+    app.include_router(audit_pages.router)
     app.include_router(pages)
     app.include_router(api)
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-assets")

@@ -73,7 +73,7 @@ def test_the_dashboard_shows_the_territory_in_french_without_script(
     for heading in ["Flux de matière de la période", "Stock par site", "Bilan matière par filière"]:
         assert heading in page.headings
     assert "1,3\u202ft" in response.text  # 1 250 kg at the Lillebonne container, half up
-    assert page.stylesheets == ["/static/indicators/dashboard.css"]
+    assert page.stylesheets == ["/static/web/desk/dashboard.css"]
     css = api.client.get(page.stylesheets[0])
     assert css.status_code == 200
     assert "@media (max-width: 480px)" in css.text

@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ledger.audit.lineage_svg import lineage_svg
+from ledger.web.desk.audit_lineage import lineage_svg
 
 PARIS = ZoneInfo("Europe/Paris")
 LATE = timedelta(hours=1)  # recorded more than an hour after it happened: a late sync

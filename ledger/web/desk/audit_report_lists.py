@@ -14,7 +14,7 @@ from html import escape
 from ledger.audit.report_sources import Evidence, Fact, WorkEntry, centi, grams
 from ledger.indicators import french
 from ledger.indicators.sankey import ROUTE_COLOURS
-from ledger.indicators.tables import CONTRACT_NAMES
+from ledger.web.desk.dashboard_tables import CONTRACT_NAMES
 
 FIGURE_NAMES = {
     **french.ROUTE_NAMES,

@@ -7,31 +7,23 @@ from the address, so it stays out of history, bookmarks and referrers.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
-from fastapi.staticfiles import StaticFiles
 
 from ledger.api.deps import LedgerDep, bearer, page_reader
 from ledger.application.ledger import Ledger
 from ledger.domain.errors import Unauthenticated
-from ledger.indicators.dashboard import chosen_period, page
+from ledger.indicators.dashboard import chosen_period
 from ledger.indicators.dashboard_data import dashboard_data
+from ledger.web.desk.dashboard_page import page
 from ledger.web.session import open_session
 
 router = APIRouter(include_in_schema=False)
-STATIC = Path(__file__).resolve().parents[2] / "indicators" / "static"
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-
-
-def install_dashboard(app: FastAPI) -> None:
-    """The page and its stylesheet (served by the ledger itself, no CDN)."""
-    app.include_router(router)
-    app.mount("/static/indicators", StaticFiles(directory=STATIC), name="indicators-assets")
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
@@ -83,7 +75,7 @@ def sign_in_page(problem: str = "") -> HTMLResponse:
     html = f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Tableau de bord — connexion</title>
-<link rel="stylesheet" href="/static/indicators/dashboard.css"></head>
+<link rel="stylesheet" href="/static/web/desk/dashboard.css"></head>
 <body><header class="top"><div class="wrap"><p class="eyebrow">Registre des filières</p>
 <h1>Tableau de bord du territoire</h1></div></header>
 <main class="wrap"><section class="card">{message}

@@ -13,8 +13,14 @@ from html import escape
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from ledger.audit.report_changes import declaration_note, regularisations
-from ledger.audit.report_lists import (
+from ledger.audit.report_sources import Evidence, Report, centi, grams
+from ledger.domain.errors import InvalidInput, InvalidPeriod, LedgerError, UnknownOrganisation
+from ledger.indicators import french
+from ledger.indicators.numbers import share
+from ledger.indicators.refashion import rates_for, support_cents
+from ledger.indicators.views import ROUTES
+from ledger.web.desk.audit_report_changes import declaration_note, regularisations
+from ledger.web.desk.audit_report_lists import (
     FIGURE_NAMES,
     check,
     events,
@@ -26,15 +32,9 @@ from ledger.audit.report_lists import (
     sorting_list,
     work_list,
 )
-from ledger.audit.report_sources import Evidence, Report, centi, grams
-from ledger.domain.errors import InvalidInput, InvalidPeriod, LedgerError, UnknownOrganisation
-from ledger.indicators import french
-from ledger.indicators.numbers import share
-from ledger.indicators.refashion import rates_for, support_cents
-from ledger.indicators.views import ROUTES
 
 PARIS = ZoneInfo("Europe/Paris")
-STYLESHEET = "/static/indicators/dashboard.css"
+STYLESHEET = "/static/web/desk/dashboard.css"
 STYLE = """
 details{border-top:1px solid var(--line);padding:.45rem 0}
 summary{cursor:pointer;display:flex;gap:.6rem;align-items:baseline;flex-wrap:wrap;list-style:none}

@@ -19,10 +19,10 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from ledger.api.deps import LedgerDep, bearer, page_reader
 from ledger.api.errors import STATUS_BY_KIND
-from ledger.audit.batch_page import batch_page
-from ledger.audit.report_page import chooser_page, error_page, report_page
 from ledger.audit.report_sources import current_quarter, read_report, sorting_organisations
 from ledger.domain.errors import InvalidTime, LedgerError, Unauthenticated, UnknownOrganisation
+from ledger.web.desk.audit_batch import batch_page
+from ledger.web.desk.audit_report import chooser_page, error_page, report_page
 from ledger.web.session import open_session
 
 router = APIRouter(include_in_schema=False)
