@@ -22,13 +22,13 @@ def default_period(today: date) -> Period:
 
 def chosen_period(
     today: date, period: str | None, start: str | None, end: str | None
-) -> tuple[Period, str]:
-    """The period asked for, or the default with a warning when it cannot be understood."""
+) -> tuple[Period, InvalidPeriod | None]:
+    """The period asked for, or the default and why the one asked for cannot be read."""
     try:
         if period:
-            return parse_period(period), ""
+            return parse_period(period), None
         if start and end:
-            return parse_dates(start, end), ""
+            return parse_dates(start, end), None
     except InvalidPeriod as error:  # the page still answers, with the default period
-        return default_period(today), f"Période non comprise ({error.message}) : 12 derniers mois."
-    return default_period(today), ""
+        return default_period(today), error
+    return default_period(today), None

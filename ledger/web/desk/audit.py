@@ -1,126 +1,172 @@
-"""Auditors' pages: a batch's history and lineage at ``/audit/batch/{id}``, and a Refashion
-statement with the events behind each figure at ``/audit/report``.
+"""Auditors' pages: finding a batch at ``/audit``, a batch's history and lineage at
+``/audit/batch/{id}``, and a Refashion statement with the events behind each figure at
+``/audit/report``; in the reader's language, no script.
 
-They read with a bearer token or the session cookie of the ledger's pages; the sign-in form
-swaps a token for that cookie once.
+Every signed-in reader reads batches and their histories (every token does); the report page lists
+pseudonymous work logs, so it is for auditors, the ledger's admins, and the organisation's own
+supervisor and admin. A malformed or unknown id answers a page in the reader's language.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi import Query
+from fastapi.responses import RedirectResponse, Response
 
-from ledger.api.deps import LedgerDep, bearer, page_reader
 from ledger.api.errors import STATUS_BY_KIND
 from ledger.audit.report_sources import current_quarter, read_report, sorting_organisations
-from ledger.domain.errors import InvalidTime, LedgerError, Unauthenticated, UnknownOrganisation
-from ledger.web.desk.audit_batch import batch_page
-from ledger.web.desk.audit_report import chooser_page, error_page, report_page
-from ledger.web.session import open_session
+from ledger.domain.errors import (
+    InvalidInput,
+    InvalidPeriod,
+    InvalidTime,
+    LedgerError,
+    OrganisationNotAllowed,
+    UnknownOrganisation,
+)
+from ledger.domain.registry import SYSTEM_ORGANISATION_ID
+from ledger.web.desk import formats
+from ledger.web.desk.as_of import recording_time, wall_clock
+from ledger.web.desk.audit_batch import batch_facts, history_rows, mark_later
+from ledger.web.desk.audit_lineage import lineage_picture
+from ledger.web.desk.audit_lookup import find_batches
+from ledger.web.desk.audit_report import report_values
+from ledger.web.desk.context import Desk, DeskDep, desk_router
+from ledger.web.desk.names import Names
 
-router = APIRouter(include_in_schema=False)
-PARIS = ZoneInfo("Europe/Paris")
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-SIGN_IN = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Connexion</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
-input,button{font:inherit;padding:.6rem;width:100%;box-sizing:border-box;margin:.4rem 0}</style>
-</head><body><h1>Audit</h1><p>{message}</p><form method="post">
-<label>Jeton d'accès<input name="token" type="password" autocomplete="off" required></label>
-<button>Ouvrir</button></form></body></html>"""
+router = desk_router()
+TimeText = Annotated[str | None, Query(max_length=40)]
+REPORT_PROBLEMS = {  # what a report address got wrong: its title, and what to give instead
+    InvalidPeriod.code: "audit.report.problem.period",
+    UnknownOrganisation.code: "audit.report.problem.organisation",
+    InvalidInput.code: "audit.report.problem.request",
+    InvalidTime.code: "audit.report.problem.as_of",
+}
 
 
-@router.get("/audit/batch/{batch_id}", response_class=HTMLResponse)
-def audit_batch(
-    batch_id: UUID, request: Request, ledger: LedgerDep, credentials: Credentials
+@router.get("/audit")
+def find(desk: DeskDep, q: Annotated[str | None, Query(max_length=300)] = None) -> Response:
+    """Find a batch by label code (any spelling), the text of its QR code, or its id; one match
+    opens its page, several or none say so."""
+    desk.require("auditor", "supervisor")
+    found = find_batches(desk.ledger, desk.request.app.state.views.db, q or "")
+    if found.single is not None:
+        return RedirectResponse(f"/audit/batch/{found.single}", status_code=303)
+    names = Names(desk.ledger, desk.lang)
+    candidates = [(i, batch_facts(desk.ledger.batch(UUID(i)), names)) for i in found.batch_ids]
+    status = 404 if q and not candidates else 200
+    return desk.render("audit_find.html", status=status, found=found, candidates=candidates)
+
+
+@router.get("/audit/batch/{batch_id}")
+def batch_page(
+    batch_id: UUID, desk: DeskDep, as_of: TimeText = None, occurred_by: TimeText = None
 ) -> Response:
-    """A batch's history with both times, its corrections and its lineage as a picture."""
-    if page_reader(request, ledger, credentials) is None:
-        return HTMLResponse(SIGN_IN.replace("{message}", "Connectez-vous avec votre jeton."), 401)
+    """A batch's history with both times, its corrections beside what they correct, the batch
+    as recorded at a time (``as_of``) or as things had occurred by a time (``occurred_by``),
+    and its lineage as a picture."""
+    _ = desk.signed_in
+    ledger, names = desk.ledger, Names(desk.ledger, desk.lang)
+    history = ledger.history(batch_id)
+    rows = history_rows(history, names)
+    then = batch_then(desk, batch_id, as_of, occurred_by)
+    mark_later(rows, then["as_of"], then["occurred_by"], names)
+    now = ledger.batch(batch_id)
+    return desk.render(
+        "audit_batch.html",
+        batch_id=str(batch_id),
+        batch=batch_facts(now, names),
+        rows=rows,
+        then=then,
+        lineage=lineage_picture(ledger.lineage(batch_id), names),
+        show_tokens=desk.signed_in.role in ("auditor", "admin"),
+    )
+
+
+def batch_then(
+    desk: Desk, batch_id: UUID, as_of_text: str | None, occurred_by_text: str | None
+) -> dict[str, Any]:
+    """The batch at the time asked for, or why it cannot be shown (the page still answers)."""
+    names = Names(desk.ledger, desk.lang)
+    then: dict[str, Any] = {"as_of": None, "occurred_by": None, "facts": None, "problem": ""}
+    then["as_of_field"], then["occurred_by_field"] = as_of_text or "", occurred_by_text or ""
     try:
-        page = batch_page(
-            ledger.batch(batch_id), ledger.history(batch_id), ledger.lineage(batch_id)
+        as_of, occurred_by = recording_time(as_of_text), recording_time(occurred_by_text)
+    except LedgerError:
+        then["problem"] = desk.t("audit.batch.time_not_understood")
+        return then
+    if as_of is not None and occurred_by is not None:
+        then["problem"] = desk.t("audit.batch.one_time")
+        return then
+    then.update(as_of=as_of, occurred_by=occurred_by)
+    then["as_of_field"], then["occurred_by_field"] = wall_clock(as_of), wall_clock(occurred_by)
+    try:
+        if as_of is not None:
+            then["facts"] = batch_facts(desk.ledger.batch(batch_id, as_of=as_of), names)
+        elif occurred_by is not None:
+            found = desk.ledger.batch_as_occurred(batch_id, occurred_by)
+            then["facts"] = batch_facts(found, names)
+    except LedgerError:  # not recorded, or not collected, by then
+        then["problem"] = desk.t(
+            "audit.batch.not_yet", moment=moment_text(desk, as_of, occurred_by)
         )
-    except LedgerError as error:
-        return HTMLResponse(SIGN_IN.replace("{message}", escape(error.message)), 404)
-    return HTMLResponse(page, headers=PRIVATE)
+    return then
 
 
-@router.post("/audit/batch/{batch_id}", response_class=HTMLResponse)
-def sign_in(
-    batch_id: UUID,
-    request: Request,
-    ledger: LedgerDep,
-    token: Annotated[str, Form(max_length=256)],
+def moment_text(desk: Desk, *times: datetime | None) -> str:
+    chosen = next(t for t in times if t is not None)
+    return formats.moment(chosen, desk.lang)
+
+
+@router.get("/audit/report")
+def report(
+    desk: DeskDep,
+    organisation_id: Annotated[str | None, Query(max_length=64)] = None,
+    period: Annotated[str | None, Query(max_length=16)] = None,
+    as_of: TimeText = None,
 ) -> Response:
-    """Swap a token for the session cookie, then show the page."""
-    try:
-        ledger.authenticate(token)
-    except Unauthenticated:
-        return HTMLResponse(SIGN_IN.replace("{message}", "Jeton inconnu."), 401)
-    response = RedirectResponse(f"/audit/batch/{batch_id}", status_code=303)
-    open_session(response, request, ledger, token)
-    return response
-
-
-@router.get("/audit/report", response_class=HTMLResponse)
-def audit_report(
-    request: Request,
-    ledger: LedgerDep,
-    credentials: Credentials,
-    organisation_id: Annotated[str | None, Query()] = None,
-    period: Annotated[str | None, Query()] = None,
-    as_of: Annotated[str | None, Query(max_length=40)] = None,
-) -> Response:
-    """A Refashion statement with the events behind each figure (without organisation: a choice)."""
-    if page_reader(request, ledger, credentials) is None:
-        message = "Connectez-vous avec votre jeton."
-        return HTMLResponse(SIGN_IN.replace("{message}", message), 401, headers=PRIVATE)
-    db = request.app.state.views.db
-    chosen = period or current_quarter(ledger.today())
+    """A Refashion statement with the events behind each figure (without organisation: a
+    choice of whose), as recorded now or at ``as_of``."""
+    reader = desk.require("auditor", "supervisor")
+    db = desk.request.app.state.views.db
+    chosen = period or current_quarter(desk.ledger.today())
     if not organisation_id:
-        return HTMLResponse(chooser_page(sorting_organisations(db), chosen), headers=PRIVATE)
+        organisations = [
+            (org, name) for org, name in sorting_organisations(db) if may_read_work(desk, org)
+        ]
+        return desk.render("audit_report_choose.html", organisations=organisations, period=chosen)
     try:
-        report = read_report(db, organisation_id, chosen, recording_time(as_of))
+        if not may_read_work(desk, organisation_id.strip()):
+            raise OrganisationNotAllowed(
+                "Work logs are read by their organisation's supervisor and admin, and auditors.",
+                role=reader.role,
+                organisation_id=organisation_id,
+            )
+        found = read_report(db, organisation_id, chosen, recording_time(as_of))
     except LedgerError as error:
-        return HTMLResponse(error_page(error), page_status(error), PRIVATE)
-    return HTMLResponse(report_page(report), headers=PRIVATE)
+        if error.code not in REPORT_PROBLEMS:
+            raise
+        # An organisation named in the page's address is its subject: unknown, it is not found.
+        status = 404 if isinstance(error, UnknownOrganisation) else STATUS_BY_KIND[error.kind]
+        return desk.render(
+            "audit_report_problem.html",
+            status=status,
+            problem=REPORT_PROBLEMS[error.code],
+            error=error,
+            message=desk.error_text(error),
+        )
+    values = report_values(found, Names(desk.ledger, desk.lang))
+    return desk.render("audit_report.html", as_of_field=wall_clock(found.period.as_of), **values)
 
 
-@router.post("/audit/report", response_class=HTMLResponse)
-def sign_in_for_report(
-    request: Request, ledger: LedgerDep, token: Annotated[str, Form(max_length=256)]
-) -> Response:
-    """Swap a token for the session cookie, then show the report asked for."""
-    try:
-        ledger.authenticate(token)
-    except Unauthenticated:
-        return HTMLResponse(SIGN_IN.replace("{message}", "Jeton inconnu."), 401, headers=PRIVATE)
-    query = request.url.query
-    response = RedirectResponse("/audit/report" + ("?" + query if query else ""), 303)
-    open_session(response, request, ledger, token)
-    return response
-
-
-def recording_time(text: str | None) -> datetime | None:
-    """The form's time of recording: ISO 8601, a bare wall-clock time being Paris time."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidTime("as_of is a date and time: 2026-10-05T14:30.", as_of=text) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=PARIS)
-
-
-def page_status(error: LedgerError) -> int:
-    """An organisation named in the page's address is its subject: unknown, it is not found."""
-    return 404 if isinstance(error, UnknownOrganisation) else STATUS_BY_KIND[error.kind]
+def may_read_work(desk: Desk, organisation_id: str) -> bool:
+    """Work logs are personal records: auditors and the ledger's admins read every
+    organisation's, a supervisor or admin of an organisation its own."""
+    actor = desk.signed_in
+    if actor.role == "auditor":
+        return True
+    if actor.role == "admin" and actor.organisation_id == SYSTEM_ORGANISATION_ID:
+        return True
+    return str(actor.organisation_id) == organisation_id

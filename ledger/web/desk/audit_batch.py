@@ -1,102 +1,232 @@
-"""The auditor's page of a batch: its history with both times, corrections beside what they
-correct, late records flagged, and its lineage as a picture. Server-rendered, no script."""
+"""The auditor's page of a batch, as values for ``desk/audit_batch.html``: its history in words
+(each correction beside the event it corrects, late records flagged), the batch as recorded at
+a time or as things had occurred by a time, and its lineage.
+
+Everything a record points at is named (``names``): organisations, sites, materials in the
+reader's language, routes, states and processes; masses and times in the reader's language.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from ledger.web.desk.audit_lineage import lineage_svg
+from ledger.web.desk import formats
+from ledger.web.desk.names import Names
 
-PARIS = ZoneInfo("Europe/Paris")
 LATE = timedelta(hours=1)  # recorded more than an hour after it happened: a late sync
-EVENT_FR = {
-    "Collected": "Collecte",
-    "Produced": "Produit par transformation",
-    "Weighed": "Pesée",
-    "Labelled": "Étiquetage",
-    "Dispatched": "Expédition",
-    "Received": "Réception",
-    "Consumed": "Consommé en transformation",
-    "Valorised": "Valorisation",
-    "Corrected": "Correction",
-}
-SHOWN = ("mass_kg", "material", "route", "to_site_id", "site_id", "label_code", "reason")
-STYLE = """
-body{font:15px/1.45 system-ui,sans-serif;color:#1d2430;margin:0;background:#fafbfc}
-main{max-width:72rem;margin:0 auto;padding:1.5rem}
-h1{font-size:1.5rem;margin:.2rem 0}.muted{color:#5b6675}
-table{border-collapse:collapse;width:100%;background:#fff;margin:1rem 0}
-th,td{text-align:left;padding:.5rem .6rem;border-bottom:1px solid #e3e7ed;vertical-align:top}
-th{font-weight:600;font-size:.85rem;color:#5b6675;background:#f1f3f6}
-tr.corrected td{color:#8a94a6;text-decoration:line-through}
-tr.correction td{background:#fff8e6}
-.tag{display:inline-block;border-radius:.8rem;padding:0 .5rem;font-size:.8rem;background:#e8ecf2}
-.tag.late{background:#fde8d8;color:#8a3b00}.tag.fix{background:#ffe9a8;color:#6b4a00}
-figure{background:#fff;border:1px solid #e3e7ed;border-radius:8px;padding:1rem;overflow-x:auto}
-"""
+WEIGHT_METHODS = ("measured", "estimated")
 
 
-def local(value: str | None) -> str:
-    if not value:
-        return "—"
-    return datetime.fromisoformat(value).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+@dataclass
+class HistoryRow:
+    """One event of the batch, in words."""
+
+    seq: int
+    position: int | None
+    kind: str  # the event's type, e.g. "Collected"
+    what: str
+    occurred: datetime | None
+    recorded: datetime
+    details: list[tuple[str, str]]
+    by: str  # the organisation that acted
+    token_id: str
+    late: bool
+    corrected_by: list[int] = field(default_factory=list)
+    corrects: int | None = None
+    later: str = ""  # with a time chosen: why the batch then did not have this event yet
+    corrected_time: datetime | None = None  # a correction of the time: the time it gives
+
+    @property
+    def css(self) -> str:
+        classes = ["correction" if self.corrects else "", "corrected" if self.corrected_by else ""]
+        return " ".join(c for c in [*classes, "later" if self.later else ""] if c)
 
 
-def summary(payload: dict[str, Any]) -> str:
-    parts = [f"{key.replace('_', ' ')} : {payload[key]}" for key in SHOWN if payload.get(key)]
-    if payload.get("previous"):
-        changes = ", ".join(f"{k} {v} → {payload.get(k)}" for k, v in payload["previous"].items())
-        parts.insert(0, f"corrige n° {payload['corrects_version']} ({changes})")
-    return escape(" · ".join(str(p) for p in parts))
+def moment(text: str | None) -> datetime | None:
+    return None if not text else datetime.fromisoformat(text)
 
 
-def row(entry: dict[str, Any]) -> str:
-    tags = []
-    occurred, recorded = entry["occurred_at"], entry["recorded_at"]
-    if occurred and recorded:
-        delay = datetime.fromisoformat(recorded) - datetime.fromisoformat(occurred)
-        if delay > LATE:
-            tags.append('<span class="tag late">enregistré tard</span>')
-    if entry["corrected_by"]:
-        fixes = ", ".join(f"n° {v}" for v in entry["corrected_by"])
-        tags.append(f'<span class="tag fix">corrigé par {escape(fixes)}</span>')
-    kind = "correction" if entry["type"] == "Corrected" else ""
-    return (
-        f'<tr class="{kind}" id="event-{entry["seq"]}"><td>{entry["seq"]}</td>'
-        f"<td>{entry['position'] or '—'}</td>"
-        f"<td>{escape(EVENT_FR.get(entry['type'], entry['type']))} {''.join(tags)}</td>"
-        f"<td>{local(occurred)}</td><td>{local(recorded)}</td>"
-        f"<td>{summary(entry['payload'])}</td>"
-        f'<td class="muted">{escape(entry["organisation"][:8])} · '
-        f"{escape(entry['token_id'] or '')}</td>"
-        "</tr>"
+def history_rows(history: list[dict[str, Any]], names: Names) -> list[HistoryRow]:
+    """The events in the order they happened to the batch, each correction right after the
+    event it corrects."""
+    rows = [history_row(entry, names) for entry in history]
+    corrections: dict[int, list[HistoryRow]] = {}
+    for row in rows:
+        if row.corrects is not None:
+            corrections.setdefault(row.corrects, []).append(row)
+    ordered: list[HistoryRow] = []
+    for row in rows:
+        if row.corrects is None:
+            ordered += [row, *corrections.pop(row.seq, [])]
+    for orphans in corrections.values():  # a correction of an event this history lacks
+        ordered += orphans
+    return ordered
+
+
+def history_row(entry: dict[str, Any], names: Names) -> HistoryRow:
+    occurred, recorded = moment(entry["occurred_at"]), moment(entry["recorded_at"])
+    assert recorded is not None
+    payload = entry["payload"]
+    kind = str(entry["type"])
+    return HistoryRow(
+        seq=int(entry["seq"]),
+        position=entry["position"],
+        kind=kind,
+        what=names.words(f"audit.event.{kind}", kind),
+        occurred=occurred,
+        recorded=recorded,
+        details=details(kind, payload, names),
+        by=names.organisation(entry["organisation"]),
+        token_id=str(entry["token_id"] or ""),
+        late=occurred is not None and recorded - occurred > LATE,
+        corrected_by=list(entry["corrected_by"]),
+        corrects=payload.get("corrects_version") if kind == "Corrected" else None,
+        corrected_time=moment(payload.get("corrected_occurred_at")),
     )
 
 
-def batch_page(
-    batch: dict[str, Any], history: list[dict[str, Any]], lineage: dict[str, Any]
-) -> str:
-    """The whole page, in French (the auditors' language here)."""
-    title = batch.get("label_code") or batch["id"]
-    rows = "".join(row(entry) for entry in history)
-    return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Lot {escape(title)} — audit</title><style>{STYLE}</style></head><body><main>
-<p class="muted">Registre des filières · audit d'un lot</p>
-<h1>Lot {escape(title)}</h1>
-<p>{escape(batch["material"])} · {batch["mass_kg"]} kg · état : {escape(batch["state"])} ·
-version {batch["version"]} · identifiant <code>{escape(batch["id"])}</code></p>
-<h2>Historique</h2>
-<p class="muted">Chaque événement avec l'heure du terrain (survenu) et l'heure d'enregistrement
-par le registre ; les corrections apparaissent à côté de ce qu'elles corrigent, l'original reste
-visible.</p>
-<table><thead><tr><th>n°</th><th>position</th><th>événement</th><th>survenu</th>
-<th>enregistré</th><th>détail</th><th>par</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>Lignée</h2>
-<p class="muted">Ancêtres à gauche, descendants à droite, à travers tris et regroupements.
-{len(lineage["ancestors"])} ancêtre(s), {len(lineage["descendants"])} descendant(s).</p>
-<figure>{lineage_svg(lineage)}</figure>
-</main></body></html>"""
+def details(kind: str, payload: dict[str, Any], names: Names) -> list[tuple[str, str]]:
+    """What the event says, as (words, value) pairs."""
+    t, lang = names.t, names.lang
+
+    def mass(key: str) -> str:
+        return formats.kg(payload.get(key), lang)
+
+    found: list[tuple[str, str]] = []
+
+    def add(key: str, value: Any) -> None:
+        if value not in (None, "", []):
+            found.append((t(f"audit.detail.{key}"), str(value)))
+
+    if kind == "Corrected":
+        return correction_details(payload, names)
+    if kind in ("Collected", "Produced"):
+        add("process", names.process(payload.get("process")) if kind == "Produced" else None)
+        add("material", names.material(payload.get("material")))
+        add("mass", mass("mass_kg"))
+        add("site", names.site(payload.get("site_id")))
+        add("weight_method", weight_method(payload.get("weight_method"), names))
+        add("moisture", percent_text(payload.get("moisture_pct"), lang))
+        add("source_commune", payload.get("source_commune_insee"))
+        add("label", payload.get("label_code"))
+    elif kind == "Weighed":
+        add("mass", f"{mass('previous_mass_kg')} → {mass('mass_kg')}")
+        add("weight_method", weight_method(payload.get("weight_method"), names))
+        add("ticket", payload.get("ticket_ref"))
+    elif kind == "Labelled":
+        add("label", payload.get("label_code"))
+    elif kind == "Dispatched":
+        add("from", names.site(payload.get("from_site_id")))
+        add("to", names.site(payload.get("to_site_id")))
+        add("mass", mass("mass_kg"))
+        add("carrier", payload.get("carrier"))
+        distance = payload.get("distance_km")
+        add("distance", None if distance is None else f"{formats.number(distance, 1, lang)} km")
+    elif kind == "Received":
+        add("site", names.site(payload.get("site_id")))
+        add("mass", mass("mass_kg"))
+        add("dispatched_mass", mass("dispatched_mass_kg"))
+        add("discrepancy", t("common.yes") if payload.get("discrepancy_flagged") else None)
+    elif kind == "Consumed":
+        add("process", names.process(payload.get("process")))
+        add("site", names.site(payload.get("site_id")))
+    elif kind == "Valorised":
+        add("route", names.route(payload.get("route")))
+        add("mass", mass("mass_kg"))
+        add("site", names.site(payload.get("site_id")))
+        add("outlet", outlet(payload, names))
+        add("certificate", payload.get("certificate_ref"))
+    return found
+
+
+def correction_details(payload: dict[str, Any], names: Names) -> list[tuple[str, str]]:
+    """What was corrected, from what to what, and why."""
+    t, lang = names.t, names.lang
+    previous = payload.get("previous") or {}
+    found = []
+    if "mass_kg" in previous:
+        change = f"{formats.kg(previous['mass_kg'], lang)} → {formats.kg(payload['mass_kg'], lang)}"
+        found.append((t("audit.detail.mass"), change))
+    if "material" in previous:
+        change = f"{names.material(previous['material'])} → {names.material(payload['material'])}"
+        found.append((t("audit.detail.material"), change))
+    if "occurred_at" in previous:
+        after = payload.get("corrected_occurred_at")
+        change = f"{formats.moment(previous['occurred_at'], lang)} → {formats.moment(after, lang)}"
+        found.append((t("audit.detail.occurred"), change))
+    found.append((t("audit.detail.reason"), str(payload.get("reason") or "—")))
+    return found
+
+
+def weight_method(code: str | None, names: Names) -> str | None:
+    if not code:
+        return None
+    return names.t(f"audit.weight.{code}") if code in WEIGHT_METHODS else code
+
+
+def percent_text(value: float | None, lang: str) -> str | None:
+    return None if value is None else formats.percent(value / 100, lang)
+
+
+def outlet(payload: dict[str, Any], names: Names) -> str | None:
+    if payload.get("outlet_site_id"):
+        return names.site(payload["outlet_site_id"])
+    if payload.get("outlet_name"):
+        country = payload.get("outlet_country")
+        return f"{payload['outlet_name']} ({country})" if country else str(payload["outlet_name"])
+    return None
+
+
+def mark_later(
+    rows: list[HistoryRow], as_of: datetime | None, occurred_by: datetime | None, names: Names
+) -> None:
+    """With a time chosen, flag the events the batch did not have yet at that time: recorded
+    after ``as_of``; or, for ``occurred_by``, happened after it (a correction goes with the
+    event it corrects, at that event's corrected time)."""
+    happened = {row.seq: row.occurred for row in rows if row.corrects is None}
+    for row in rows:
+        if row.corrects is not None and row.corrected_time is not None:
+            happened[row.corrects] = row.corrected_time
+    for row in rows:
+        when = happened.get(row.corrects if row.corrects is not None else row.seq)
+        if as_of is not None and row.recorded > as_of:
+            row.later = names.t("audit.history.recorded_later")
+        elif occurred_by is not None and when is not None and when > occurred_by:
+            row.later = names.t("audit.history.occurred_later")
+
+
+@dataclass(frozen=True)
+class BatchFacts:
+    """A batch's state in words (now, or then)."""
+
+    title: str  # its label code, or words saying it has none
+    labelled: bool
+    material: str
+    filiere: str
+    mass: str
+    state: str
+    site: str
+    holder: str
+    destination: str
+    route: str
+    version: int
+
+
+def batch_facts(batch: dict[str, Any], names: Names) -> BatchFacts:
+    label = batch.get("label_code")
+    destination = batch.get("destination_site_id")
+    return BatchFacts(
+        title=label or names.t("audit.batch.no_label"),
+        labelled=bool(label),
+        material=names.material(batch.get("material")),
+        filiere=names.filiere(batch.get("filiere")),
+        mass=formats.kg(batch.get("mass_kg"), names.lang),
+        state=names.state(batch.get("state")),
+        site=names.site(batch.get("site_id")),
+        holder=names.organisation(batch.get("holder_id")),
+        destination=names.site(destination) if destination else "",
+        route=names.route(batch.get("route")) if batch.get("route") else "",
+        version=int(batch.get("version") or 0),
+    )

@@ -1,24 +1,52 @@
-"""The lineage of a batch drawn as a picture: ancestors on the left, descendants on the right.
+"""The lineage of a batch laid out as a picture: ancestors on the left, descendants on the right.
 
 Each batch is a box in the column of its generation (sortings and merges move one column), and
-each edge a curve labelled with the process that made the child from the parent.
+each edge a curve labelled with the process that made the child from the parent. This module
+places them; ``desk/audit_lineage.html`` draws them (its autoescape covers every name).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from html import escape
+from dataclasses import dataclass
 from typing import Any
 
+from ledger.web.desk import formats
+from ledger.web.desk.names import Names
+
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 190, 54, 70, 14, 16
-PROCESS_FR = {
-    "sorting": "tri",
-    "baling": "mise en balle",
-    "splitting": "division",
-    "chipping": "broyage",
-    "scutching": "teillage",
-    "drying": "séchage",
-}
+LINE = 27  # characters of a box's line at 12 px before it is cut
+
+
+@dataclass(frozen=True)
+class Box:
+    batch_id: str
+    x: int
+    y: int
+    title: str
+    material: str
+    material_full: str
+    facts: str  # mass · state
+    root: bool
+
+
+@dataclass(frozen=True)
+class Curve:
+    path: str
+    label: str
+    label_x: int
+    label_y: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    width: int
+    height: int
+    boxes: list[Box]
+    curves: list[Curve]
+    ancestors: int
+    descendants: int
+    truncated: bool
 
 
 def generations(root: str, edges: list[dict[str, Any]]) -> dict[str, int]:
@@ -39,8 +67,8 @@ def generations(root: str, edges: list[dict[str, Any]]) -> dict[str, int]:
     return depth
 
 
-def lineage_svg(lineage: dict[str, Any]) -> str:
-    """An SVG picture of a batch's ancestors and descendants (``Ledger.lineage`` output)."""
+def lineage_picture(lineage: dict[str, Any], names: Names) -> Picture:
+    """Where each batch of ``Ledger.lineage`` goes, and what its box says."""
     root = lineage["batch_id"]
     batches = {b["id"]: b for b in lineage["batches"]}
     depth = generations(root, lineage["edges"])
@@ -57,51 +85,47 @@ def lineage_svg(lineage: dict[str, Any]) -> str:
         top = MARGIN + 18 + (tallest - len(ids)) * (BOX_H + GAP_Y) // 2
         for row, batch_id in enumerate(ids):
             where[batch_id] = (x, top + row * (BOX_H + GAP_Y))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="Lignée du lot" '
-        'font-family="system-ui, sans-serif" font-size="12">'
-    ]
-    parts += [
-        curve(edge, where)
+    curves = [
+        curve(edge, where, names)
         for edge in lineage["edges"]
         if edge["from"] in where and edge["to"] in where
     ]
-    parts += [box(batches[i], where[i], i == root) for i in where if i in batches]
-    parts.append("</svg>")
-    return "".join(parts)
+    boxes = [box(batches[i], where[i], i == root, names) for i in where if i in batches]
+    return Picture(
+        width,
+        height,
+        boxes,
+        curves,
+        len(lineage["ancestors"]),
+        len(lineage["descendants"]),
+        bool(lineage.get("truncated")),
+    )
 
 
-def curve(edge: dict[str, Any], where: dict[str, tuple[int, int]]) -> str:
+def curve(edge: dict[str, Any], where: dict[str, tuple[int, int]], names: Names) -> Curve:
     (x1, y1), (x2, y2) = where[edge["from"]], where[edge["to"]]
     start, end = (x1 + BOX_W, y1 + BOX_H // 2), (x2, y2 + BOX_H // 2)
     middle = (start[0] + end[0]) // 2
-    label = PROCESS_FR.get(edge["process"], edge["process"])
-    return (
-        f'<path d="M{start[0]},{start[1]} C{middle},{start[1]} {middle},{end[1]} '
-        f'{end[0]},{end[1]}" fill="none" stroke="#8a94a6" stroke-width="1.5"/>'
-        f'<text x="{middle}" y="{(start[1] + end[1]) // 2 - 4}" text-anchor="middle" '
-        f'fill="#55606e" font-size="11">{escape(label)}</text>'
+    path = f"M{start[0]},{start[1]} C{middle},{start[1]} {middle},{end[1]} {end[0]},{end[1]}"
+    label = names.process(edge["process"]).lower()
+    return Curve(path, label, middle, (start[1] + end[1]) // 2 - 4)
+
+
+def box(batch: dict[str, Any], at: tuple[int, int], is_root: bool, names: Names) -> Box:
+    material = names.material(batch["material"])
+    mass = formats.kg(batch["mass_kg"], names.lang)
+    return Box(
+        batch_id=batch["id"],
+        x=at[0],
+        y=at[1],
+        title=batch.get("label_code") or names.t("audit.batch.no_label"),
+        material=cut(material),
+        material_full=material,
+        facts=cut(f"{mass} · {names.state(batch['state']).lower()}"),
+        root=is_root,
     )
 
 
-def box(batch: dict[str, Any], at: tuple[int, int], is_root: bool) -> str:
-    x, y = at
-    fill, stroke = ("#fff4d6", "#c98a00") if is_root else ("#f4f6f9", "#b8c0cc")
-    title = batch.get("label_code") or batch["id"][:8]
-    mass = f"{batch['mass_kg']:,.3f}".rstrip("0").rstrip(".").replace(",", " ") + " kg"
-    state = {
-        "held": "détenu",
-        "in_transit": "en transit",
-        "consumed": "consommé",
-        "valorised": "valorisé",
-    }
-    return (
-        f'<a href="/audit/batch/{escape(batch["id"])}">'
-        f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
-        f'stroke="{stroke}" stroke-width="{2 if is_root else 1}"/>'
-        f'<text x="{x + 10}" y="{y + 18}" font-weight="600" fill="#1d2430">{escape(title)}</text>'
-        f'<text x="{x + 10}" y="{y + 33}" fill="#39424e">{escape(batch["material"])}</text>'
-        f'<text x="{x + 10}" y="{y + 47}" fill="#55606e">{escape(mass)} · '
-        f"{escape(state.get(batch['state'], batch['state']))}</text></a>"
-    )
+def cut(text: str) -> str:
+    """A line that fits its box (the whole text is the box's tooltip)."""
+    return text if len(text) <= LINE else text[: LINE - 1].rstrip() + "…"

@@ -1,66 +1,102 @@
 """The report page's account of declarations: this period's, and the changes recorded in
-earlier declared periods after their declaration (listed in this statement to be settled)."""
+earlier declared periods after their declaration (listed in this statement to be settled), as
+values for ``desk/audit_report.html``."""
 
 from __future__ import annotations
 
-from html import escape
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from ledger.indicators import french
-
-FACTS = {"consumed": "entrée triée", "produced": "sortie de tri"}
-
-
-def declaration_note(statement: dict[str, Any]) -> str:
-    declared = statement.get("declared")
-    if not declared:
-        return '<p class="note">Période non déclarée : les chiffres suivent le registre.</p>'
-    return (
-        f'<p class="note" data-declared="{declared["through_position"]}">Période déclarée le '
-        f"{escape(declared['declared_at'][:10])} : chiffres figés à la position "
-        f"{declared['through_position']} du journal ; ce qui a été enregistré depuis pour "
-        "cette période figurera dans les relevés suivants.</p>"
-    )
+from ledger.domain.errors import LedgerError
+from ledger.web.desk.audit_report_lists import Numbers
+from ledger.web.desk.names import Names
 
 
-def regularisations(statement: dict[str, Any]) -> str:
+@dataclass(frozen=True)
+class Declared:
+    through_position: int
+    declared_at: datetime
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    position: int
+    what: str
+    batch_id: str  # empty for hours
+    subject: str
+    quantity: str
+    recorded: datetime
+
+
+@dataclass(frozen=True)
+class Change:
+    period: str
+    declared_at: datetime
+    sorted_input: str
+    support_cents: int
+    support: str
+    rows: list[ChangeRow]
+
+
+def declared(statement: dict[str, Any]) -> Declared | None:
+    found = statement.get("declared")
+    if not found:
+        return None
+    return Declared(int(found["through_position"]), when(found["declared_at"]))
+
+
+def when(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def changes(statement: dict[str, Any], names: Names) -> list[Change]:
     """One block per earlier declared period that changed since its declaration."""
-    changes = statement.get("changes_to_declared_periods") or []
-    if not changes:
-        return ""
-    blocks = "".join(change_block(change) for change in changes)
-    return f"""<section class="card" id="regularisations"><h2>Régularisations de périodes
-déclarées</h2><p class="note">Faits enregistrés après la déclaration de ces périodes
-(synchronisations tardives, corrections) et leur effet sur le soutien déclaré.</p>{blocks}
-</section>"""
-
-
-def change_block(change: dict[str, Any]) -> str:
-    total = change["support_cents"]["total"]
-    rows = "".join(event_row(event) for event in change["events"])
-    return f"""<details data-change="{escape(change["period"])}" data-cents="{total}"><summary>
-<strong>{escape(change["period"])}</strong> déclarée le {escape(change["declared_at"][:10])}
-· entrée triée {french.number(change["sorted_input_kg"], 3)} kg · soutien
-<strong>{french.euros(total)}</strong></summary><div class="scroll"><table class="list">
-<thead><tr><th>Position</th><th>Fait</th><th>Objet</th><th>Quantité</th><th>Enregistré</th>
-</tr></thead><tbody>{rows}</tbody></table></div></details>"""
-
-
-def event_row(event: dict[str, Any]) -> str:
-    if "batch_id" in event:
-        subject = (
-            f'<a href="/audit/batch/{escape(event["batch_id"])}">lot '
-            f"{escape(event['batch_id'][:8])}</a>"
+    n = Numbers(names.lang)
+    found = []
+    for change in statement.get("changes_to_declared_periods") or []:
+        total = int(change["support_cents"]["total"])
+        found.append(
+            Change(
+                str(change["period"]),
+                when(change["declared_at"]),
+                n.kilograms(round(change["sorted_input_kg"] * 1000)),
+                total,
+                n.euros(total),
+                [change_row(event, names, n) for event in change["events"]],
+            )
         )
-        quantity = f"{french.number(event['mass_kg'], 3)} kg"
-        route = french.ROUTE_NAMES.get(event["route"] or "", "sans voie")
-        what = f"{FACTS.get(event['kind'], event['kind'])} ({route.lower()})"
-    else:
-        subject = f"journal {escape(event['work_log_id'][:8])}"
-        quantity = f"{french.number(event['hours'], 2)} h"
-        what = f"heures de tri · {event['contract']}"
-    return (
-        f"<tr><td>{event['position']}</td><td>{escape(what)}</td><td>{subject}</td>"
-        f"<td>{quantity}</td><td>{escape(event['recorded_at'][:16].replace('T', ' '))} UTC"
-        "</td></tr>"
+    return found
+
+
+def change_row(event: dict[str, Any], names: Names, n: Numbers) -> ChangeRow:
+    say = names.t
+    if "batch_id" in event:
+        route = names.route(event["route"]).lower()
+        kind = names.words(f"audit.report.fact.{event['kind']}", str(event["kind"]))
+        return ChangeRow(
+            int(event["position"]),
+            f"{kind} ({route})",
+            str(event["batch_id"]),
+            batch_title(event["batch_id"], names),
+            f"{n.kilograms(round(event['mass_kg'] * 1000))}\u00a0kg",
+            when(event["recorded_at"]),
+        )
+    return ChangeRow(
+        int(event["position"]),
+        say("audit.report.fact.hours", contract=names.contract(event["contract"]).lower()),
+        "",
+        say("audit.report.work_log"),
+        f"{n.hours(round(event['hours'] * 100))}\u00a0h",
+        when(event["recorded_at"]),
     )
+
+
+def batch_title(batch_id: str, names: Names) -> str:
+    """The batch's label code, else its material's name."""
+    try:
+        batch = names.ledger.batch(UUID(batch_id))
+    except (LedgerError, ValueError):
+        return names.t("audit.batch.no_label")
+    return str(batch["label_code"] or names.material(batch["material"]))

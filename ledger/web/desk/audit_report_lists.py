@@ -1,149 +1,193 @@
-"""The lists of events under the figures of the auditor's report page, each with its sum.
+"""The lists of events under the figures of the auditor's report page, each with its sum, as
+rows for ``desk/audit_report_lists.html``; and how the page writes its numbers.
 
-Each list is a ``<details>`` (a quarter holds hundreds of batches) whose ``data-`` attributes carry
-the exact sum in grams or hundredths of hours, and each batch links to its audit page at the
-version of the event counted.
+Each list's template element carries the exact sum in grams or hundredths of hours in ``data-``
+attributes, and each batch links to its audit page at the version of the event counted. Sortings
+are numbered in the order of the page (their ids stay in the links only).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from html import escape
 
 from ledger.audit.report_sources import Evidence, Fact, WorkEntry, centi, grams
-from ledger.indicators import french
 from ledger.indicators.sankey import ROUTE_COLOURS
-from ledger.web.desk.dashboard_tables import CONTRACT_NAMES
-
-FIGURE_NAMES = {
-    **french.ROUTE_NAMES,
-    "sorted_input": "Entrée triée",
-    "unrouted": "Sorties sans voie (triées à nouveau)",
-}
+from ledger.web.desk import formats
+from ledger.web.desk.names import Names
 
 
-def fact_list(figure: str, facts: list[Fact]) -> str:
+@dataclass(frozen=True)
+class FactRow:
+    batch_id: str
+    version: int
+    position: int
+    title: str  # the label code, or words saying the batch has none
+    day: str
+    site: str
+    material: str
+    sorting_id: str
+    sorting: str  # "n° 2"
+    mass: str
+    mass_g: int
+    correction: bool
+
+
+@dataclass(frozen=True)
+class FactList:
+    figure: str
+    name: str
+    colour: str
+    total_g: int
+    count: str
+    total_kg: str
+    total_t: str
+    rows: list[FactRow]
+
+
+@dataclass(frozen=True)
+class SortingRow:
+    transformation_id: str
+    number: str
+    day: str
+    site: str
+    inputs: str
+    outputs: str
+    loss: str
+    loss_g: int
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    position: int
+    day: str
+    site: str
+    worker_ref: str
+    contract_code: str
+    contract: str
+    hours: str
+    hours_centi: int
+    correction: bool
+
+
+class Numbers:
+    """The page's numbers in the reader's language: tonnes to the gram, kg to 3 decimals, hours
+    to 2, euros to the cent."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def exact_tonnes(self, mass_g: int) -> str:
+        """Tonnes to the gram, without trailing zeros past the kilogram: 0,4095; 12,000001."""
+        decimals = 6
+        while decimals > 3 and mass_g % 10 ** (7 - decimals) == 0:
+            decimals -= 1
+        return formats.number(Decimal(mass_g) / 1_000_000, decimals, self.lang)
+
+    def kilograms(self, mass_g: int) -> str:
+        return formats.number(Decimal(mass_g) / 1000, 3, self.lang)
+
+    def hours(self, centi_hours: int) -> str:
+        return formats.number(Decimal(centi_hours) / 100, 2, self.lang)
+
+    def euros(self, cents: int) -> str:
+        figure = formats.number(Decimal(cents) / 100, 2, self.lang)
+        return f"{figure}\u00a0€" if self.lang == "fr" else f"€{figure}"
+
+    def percent(self, share: float | None, decimals: int = 2) -> str:
+        return formats.percent(share, self.lang, decimals)
+
+    def day(self, text: str) -> str:
+        """A date of a list: 04/08/2026 in French, 2026-08-04 in English (no ambiguity)."""
+        found = date.fromisoformat(text)
+        return found.strftime("%d/%m/%Y") if self.lang == "fr" else found.isoformat()
+
+
+def sorting_numbers(evidence: Evidence) -> dict[str, int]:
+    """Each sorting's number on the page, in the order of the list of sortings."""
+    return {b.transformation_id: n for n, b in enumerate(evidence.sortings(), start=1)}
+
+
+def fact_list(
+    figure: str, name: str, facts: list[Fact], numbers: dict[str, int], names: Names
+) -> FactList:
     """One figure's flow facts, with their sum."""
+    say, n = names.t, Numbers(names.lang)
     total = grams(facts)
-    colour = f'<i class="swatch" style="background:{ROUTE_COLOURS.get(figure, "none")}"></i>'
-    rows = "".join(fact_row(fact) for fact in facts) or empty(8, "Aucun événement.")
-    return f"""<details id="figure-{figure}" data-figure="{figure}" data-g="{total}">
-<summary><b>{colour}{escape(FIGURE_NAMES[figure])}</b><span>{events(len(facts))}</span>
-<strong>{kilograms(total)} kg</strong></summary><div class="events"><table class="list">
-<thead><tr><th>Lot</th><th>Version</th><th>Position</th><th>Date</th><th>Site</th>
-<th>Matière</th><th>Tri</th><th class="num">Masse (kg)</th></tr></thead><tbody>{rows}</tbody>
-<tfoot><tr><td colspan="7">Somme : {exact_tonnes(total)} t</td>
-<td class="num" data-sum-g="{total}">{kilograms(total)}</td></tr></tfoot></table></div>
-</details>"""
-
-
-def fact_row(fact: Fact) -> str:
-    """A batch consumed or produced, linked to its audit page at the event counted."""
-    name = fact.label_code or fact.batch_id[:8]
-    fixes = f'<span class="tag">correction (position {fact.position})</span>'
-    return (
-        f'<tr class="{"correction" if fact.correction else ""}" data-g="{fact.mass_g}">'
-        f'<td><a href="/audit/batch/{escape(fact.batch_id)}#event-{fact.version}">'
-        f"{escape(name)}</a>{fixes if fact.correction else ''}</td><td>n° {fact.version}</td>"
-        f"<td>{fact.position}</td><td>{day(fact.occurred_date)}</td><td>{escape(fact.site)}</td>"
-        f"<td>{escape(fact.material)}</td>"
-        f'<td><a href="#sorting-{escape(fact.transformation_id)}">'
-        f"{escape(fact.transformation_id[:8])}</a></td>"
-        f'<td class="num">{kilograms(fact.mass_g)}</td></tr>'
+    rows = [
+        FactRow(
+            batch_id=fact.batch_id,
+            version=fact.version,
+            position=fact.position,
+            title=fact.label_code or say("audit.batch.no_label"),
+            day=n.day(fact.occurred_date),
+            site=fact.site,
+            material=names.material(fact.material),
+            sorting_id=fact.transformation_id,
+            sorting=say("audit.report.sorting_number", n=numbers.get(fact.transformation_id, 0)),
+            mass=n.kilograms(fact.mass_g),
+            mass_g=fact.mass_g,
+            correction=fact.correction,
+        )
+        for fact in facts
+    ]
+    return FactList(
+        figure,
+        name,
+        ROUTE_COLOURS.get(figure, "none"),
+        total,
+        count("audit.report.events", len(facts), names),
+        n.kilograms(total),
+        n.exact_tonnes(total),
+        rows,
     )
 
 
-def sorting_list(evidence: Evidence) -> str:
+def sorting_rows(evidence: Evidence, names: Names) -> list[SortingRow]:
     """One row per sorting: its inputs, its outputs, its loss."""
-    blocks = evidence.sortings()
-    inputs_g, outputs_g = grams(evidence.inputs), grams(evidence.outputs_all)
-    total = inputs_g - outputs_g
-    rows = "".join(
-        f'<tr id="sorting-{escape(b.transformation_id)}" data-g="{b.loss_g}">'
-        f"<td>{escape(b.transformation_id[:8])}</td><td>{day(b.occurred_date)}</td>"
-        f"<td>{escape(b.site)}</td><td class='num'>{kilograms(grams(b.inputs))}</td>"
-        f"<td class='num'>{kilograms(grams(b.outputs))}</td>"
-        f"<td class='num'>{kilograms(b.loss_g)}</td></tr>"
-        for b in blocks
-    )
-    return f"""<details id="figure-loss" data-figure="loss" data-g="{total}"><summary>
-<b>Tri par tri</b><span>{len(blocks)} tri{"s" if len(blocks) != 1 else ""}</span>
-<strong>{kilograms(total)} kg</strong></summary><div class="events"><table class="list"><thead>
-<tr><th>Tri</th><th>Date</th><th>Site</th><th class="num">Entrées (kg)</th>
-<th class="num">Sorties (kg)</th><th class="num">Pertes (kg)</th></tr></thead>
-<tbody>{rows or empty(6, "Aucun tri.")}</tbody><tfoot><tr><td colspan="3">Somme</td>
-<td class="num">{kilograms(inputs_g)}</td><td class="num">{kilograms(outputs_g)}</td>
-<td class="num" data-sum-g="{total}">{kilograms(total)}</td></tr></tfoot></table></div>
-</details>"""
+    n = Numbers(names.lang)
+    return [
+        SortingRow(
+            block.transformation_id,
+            names.t("audit.report.sorting_number", n=number),
+            n.day(block.occurred_date),
+            block.site,
+            n.kilograms(grams(block.inputs)),
+            n.kilograms(grams(block.outputs)),
+            n.kilograms(block.loss_g),
+            block.loss_g,
+        )
+        for number, block in enumerate(evidence.sortings(), start=1)
+    ]
 
 
-def work_list(evidence: Evidence) -> str:
-    """The work logs of sorting hours, those in insertion among them."""
-    work = evidence.work
-    insertion_c, sorting_c = centi(evidence.insertion), centi(work)
-    rows = "".join(work_row(entry) for entry in work)
-    return f"""<details id="figure-sorting_hours" data-figure="sorting_hours"
-data-centi="{sorting_c}" data-insertion-centi="{insertion_c}"><summary>
-<b>Journaux d’heures de tri</b><span>{lines(len(work))}</span>
-<strong>{hour_text(sorting_c)} h</strong></summary><div class="events"><table class="list">
-<thead><tr><th>Journal</th><th>Position</th><th>Date</th><th>Site</th><th>Travailleur</th>
-<th>Contrat</th><th class="num">Heures</th></tr></thead>
-<tbody>{rows or empty(7, "Aucune heure de tri.")}</tbody><tfoot><tr><td colspan="6">Dont
-insertion</td><td class="num">{hour_text(insertion_c)}</td></tr><tr><td colspan="6">Somme</td>
-<td class="num">{hour_text(sorting_c)}</td></tr></tfoot></table>
-</div></details>"""
+def work_rows(evidence: Evidence, names: Names) -> list[WorkRow]:
+    """The work logs of sorting hours: as logged, or a correction's row (undone, then redone)."""
+    n = Numbers(names.lang)
+    return [work_row(entry, names, n) for entry in evidence.work]
 
 
-def work_row(entry: WorkEntry) -> str:
-    """Hours as logged, or a correction's row (the hours undone, then as they are now)."""
-    fixes = f'<span class="tag">correction (position {entry.position})</span>'
-    return (
-        f'<tr class="{"correction" if entry.correction else ""}" '
-        f'data-centi="{entry.hours_centi}" data-contract="{escape(entry.contract)}">'
-        f"<td>{escape(entry.work_log_id[:8])}{fixes if entry.correction else ''}</td>"
-        f"<td>{entry.position}</td><td>{day(entry.work_date)}</td><td>{escape(entry.site)}</td>"
-        f"<td>{escape(entry.worker_ref)}</td>"
-        f"<td>{escape(CONTRACT_NAMES.get(entry.contract, entry.contract))}</td>"
-        f"<td class='num'>{hour_text(entry.hours_centi)}</td></tr>"
+def work_row(entry: WorkEntry, names: Names, n: Numbers) -> WorkRow:
+    return WorkRow(
+        entry.position,
+        n.day(entry.work_date),
+        entry.site,
+        entry.worker_ref,
+        entry.contract,
+        names.contract(entry.contract),
+        n.hours(entry.hours_centi),
+        entry.hours_centi,
+        entry.correction,
     )
 
 
-def empty(columns: int, text: str) -> str:
-    return f'<tr><td colspan="{columns}" class="empty">{text}</td></tr>'
+def work_sums(evidence: Evidence) -> tuple[int, int]:
+    """Hundredths of hours of sorting, and of those in insertion."""
+    return centi(evidence.work), centi(evidence.insertion)
 
 
-def events(number: int) -> str:
-    return f"{number} événement{'s' if number != 1 else ''}"
-
-
-def lines(number: int) -> str:
-    """Rows of hours: a corrected log has its own row and two more (undone, redone)."""
-    return f"{number} ligne{'s' if number != 1 else ''}"
-
-
-def check(ok: bool) -> str:
-    """✓ when a figure is what its events give, ✗ when it is not."""
-    if ok:
-        return '<span class="ok" title="concorde">✓</span>'
-    return '<span class="ko" title="ne concorde pas">✗</span>'
-
-
-def exact_tonnes(mass_g: int) -> str:
-    """Tonnes to the gram, without trailing zeros past the kilogram: 0,4095; 12,000001."""
-    decimals = 6
-    while decimals > 3 and mass_g % 10 ** (7 - decimals) == 0:
-        decimals -= 1
-    return french.number(Decimal(mass_g) / 1_000_000, decimals)
-
-
-def kilograms(mass_g: int) -> str:
-    return french.number(Decimal(mass_g) / 1000, 3)
-
-
-def hour_text(centi_hours: int) -> str:
-    return french.number(Decimal(centi_hours) / 100, 2)
-
-
-def day(text: str) -> str:
-    return date.fromisoformat(text).strftime("%d/%m/%Y")
+def count(key: str, number: int, names: Names) -> str:
+    """ "1 événement", "3 événements" (``<key>.one`` / ``<key>.many``; French counts 0 as one)."""
+    one = number <= 1 if names.lang == "fr" else number == 1
+    return names.t(f"{key}.{'one' if one else 'many'}", n=number)

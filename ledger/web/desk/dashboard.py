@@ -1,88 +1,82 @@
-"""The territory officer's dashboard at ``/dashboard``: server-rendered HTML, no script.
+"""The territory officer's dashboard at ``/dashboard``: stock, circularity, flows and jobs of a
+period, as recorded now or at a time, in the reader's language; no script.
 
-It reads with a bearer token or the session cookie of the ledger's pages. A token given once in
-the address (``?token=``) or in the page's form is swapped for that session cookie and dropped
-from the address, so it stays out of history, bookmarks and referrers.
+Every signed-in reader may read it (every token reads the figures); signed out, the reader is sent
+to the sign-in page. A token given once in the address (``?token=``, from links handed out before
+the sign-in page existed) is swapped for the session cookie and dropped from the address, so it
+stays out of history, bookmarks and referrers.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi import Query
+from fastapi.responses import RedirectResponse, Response
 
-from ledger.api.deps import LedgerDep, bearer, page_reader
-from ledger.application.ledger import Ledger
-from ledger.domain.errors import Unauthenticated
+from ledger.api.ratelimit import client_address, limiter
+from ledger.domain.errors import LedgerError, Unauthenticated
 from ledger.indicators.dashboard import chosen_period
 from ledger.indicators.dashboard_data import dashboard_data
-from ledger.web.desk.dashboard_page import page
+from ledger.indicators.dashboard_then import dashboard_data_then
+from ledger.web.desk.as_of import recording_time
+from ledger.web.desk.context import PRIVATE, Desk, DeskDep, desk_router
+from ledger.web.desk.dashboard_page import dashboard_values
 from ledger.web.session import open_session
 
-router = APIRouter(include_in_schema=False)
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+router = desk_router()
+ShortText = Annotated[str | None, Query(max_length=16)]
 
 
-@router.get("/dashboard", response_class=HTMLResponse)
+@router.get("/dashboard")
 def dashboard(
-    request: Request,
-    ledger: LedgerDep,
-    credentials: Credentials,
+    desk: DeskDep,
     token: Annotated[str | None, Query(max_length=256)] = None,
-    period: Annotated[str | None, Query(max_length=16)] = None,
+    period: ShortText = None,
     from_: Annotated[str | None, Query(alias="from", max_length=16)] = None,
-    to: Annotated[str | None, Query(max_length=16)] = None,
+    to: ShortText = None,
+    as_of: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
-    """Stock, circularity and flows of the territory for a period."""
+    """Stock, circularity and flows of the territory for a period (``period``, or ``from`` and
+    ``to``; the twelve months up to today by default), as recorded at ``as_of`` if given."""
     if token:
-        query = request.url.remove_query_params("token").query
-        return swap_for_session(
-            request, ledger, token, "/dashboard" + ("?" + query if query else "")
-        )
-    actor = page_reader(request, ledger, credentials)
-    if actor is None:
-        return sign_in_page()
+        return swap_for_session(desk, token)
+    _ = desk.signed_in  # every signed-in reader reads the figures
+    ledger = desk.ledger
     today = ledger.today()
-    chosen, warning = chosen_period(today, period, from_, to)
-    data = dashboard_data(request.app.state.views.db, chosen)
-    territory = ledger.territory_json().get("name") or "Territoire"
-    return HTMLResponse(page(data, territory, today, warning), headers=PRIVATE)
-
-
-@router.post("/dashboard", response_class=HTMLResponse)
-def sign_in(
-    request: Request, ledger: LedgerDep, token: Annotated[str, Form(max_length=256)]
-) -> Response:
-    """The sign-in form: a token, once, for a session cookie."""
-    return swap_for_session(request, ledger, token, "/dashboard")
-
-
-def swap_for_session(request: Request, ledger: Ledger, token: str, target: str) -> Response:
+    chosen, refused = chosen_period(today, period, from_, to)
+    problems = []
+    if refused is not None:  # the page still answers, for the twelve months up to today
+        problems.append(desk.t("dashboard.period_not_understood", reason=desk.error_text(refused)))
     try:
-        ledger.authenticate(token)
+        horizon = recording_time(as_of)
+    except LedgerError:  # the page still answers, as recorded now
+        horizon = None
+        problems.append(desk.t("dashboard.as_of_not_understood"))
+    db = desk.request.app.state.views.db
+    if horizon is None:
+        data = dashboard_data(db, chosen)
+    else:
+        data = dashboard_data_then(db, chosen.recorded_by(horizon))
+    territory = ledger.territory_json().get("name") or desk.t("dashboard.territory")
+    values = dashboard_values(desk, data, today, str(territory))
+    return desk.render("dashboard.html", problems=problems, **values)
+
+
+def swap_for_session(desk: Desk, token: str) -> Response:
+    """The token, checked once (failures count against the address), for a session cookie; a
+    token refused sends to the sign-in page, and the address it gives back has no token."""
+    request = desk.request
+    limits, address = limiter(request), client_address(request)
+    limits.check(address)
+    query = request.url.remove_query_params("token").query
+    target = "/dashboard" + ("?" + query if query else "")
+    try:
+        desk.ledger.authenticate(token)
     except Unauthenticated:
-        return sign_in_page("Ce jeton est inconnu ou révoqué.")
+        limits.failed(address)
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303, headers=PRIVATE)
     response = RedirectResponse(target, status_code=303, headers=PRIVATE)
-    open_session(response, request, ledger, token)
+    open_session(response, request, desk.ledger, token)
     return response
-
-
-def sign_in_page(problem: str = "") -> HTMLResponse:
-    message = f'<p class="alert" role="alert">{problem}</p>' if problem else ""
-    html = f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Tableau de bord — connexion</title>
-<link rel="stylesheet" href="/static/web/desk/dashboard.css"></head>
-<body><header class="top"><div class="wrap"><p class="eyebrow">Registre des filières</p>
-<h1>Tableau de bord du territoire</h1></div></header>
-<main class="wrap"><section class="card">{message}
-<h2>Connexion</h2><p class="note">Saisissez votre jeton d’accès : il ouvre une session sur cet
-appareil. Tout jeton du registre peut lire le tableau de bord.</p>
-<form method="post" action="/dashboard" class="range"><label>Jeton
-<input type="password" name="token" autocomplete="current-password" required></label>
-<button>Ouvrir</button></form></section></main></body></html>"""
-    headers = {**PRIVATE, "WWW-Authenticate": "Bearer"}
-    return HTMLResponse(html, status_code=401, headers=headers)

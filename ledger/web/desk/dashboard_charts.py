@@ -1,135 +1,153 @@
-"""Small charts for the dashboard: HTML text around inline SVG shapes (no script).
+"""The dashboard's small charts as shapes for its template: stacked bars and monthly columns.
 
-Text stays in HTML so it reads at 360 px as at 1280 px; the SVG only draws the bars and stretches
-to its box (``preserveAspectRatio="none"``).
+Text stays in HTML so it reads at 360 px as at 1280 px; the SVG the template draws holds only the
+bars and stretches to its box (``preserveAspectRatio="none"``). Coordinates are plain numbers
+(SVG's, whatever the reader's language); the words and figures beside them are the reader's.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 
-from ledger.indicators import french
 from ledger.indicators.circularity import Sorting
 from ledger.indicators.dashboard_data import SiteStock
 from ledger.indicators.periods import Period
 from ledger.indicators.sankey import FILIERE_COLOURS, ROUTE_COLOURS
+from ledger.web.desk.voice import PageVoice
 
 FILIERES = ("textile", "wood", "flax")
-MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-                "nov.", "déc.")  # fmt: skip
+MOST_MONTHS = 24  # more columns than that would not read on a phone
 
 
-def stacked_bar(parts: list[tuple[str, int]], scale_to: int, height: int = 14) -> str:
-    """One horizontal bar of coloured segments; ``scale_to`` grams fill the whole width."""
-    x, rects = 0.0, []
+@dataclass(frozen=True)
+class Segment:
+    colour: str
+    x: float  # from 0 to 1000: the bar's width
+    width: float
+
+
+@dataclass(frozen=True)
+class SiteBar:
+    name: str  # empty on the road
+    total: str
+    batches: str
+    segments: list[Segment]
+    on_the_road: bool = False
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    colour: str
+    name: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Where sorted textiles go: one 100 % bar of routes and loss, with a legend."""
+
+    segments: list[Segment] = field(default_factory=list)
+    legend: list[LegendItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Column:
+    value: str  # tonnes, empty when nothing was collected
+    month: str
+    initial: str
+    year: str  # on the first column and in January
+    rects: list[tuple[str, float, float]]  # colour, y, height in a 10 x 100 box
+
+
+@dataclass(frozen=True)
+class Months:
+    columns: list[Column]
+    too_long: bool  # more months than a chart can show
+
+
+def segments(parts: list[tuple[str, int]], scale_to: int) -> list[Segment]:
+    """Coloured segments side by side; ``scale_to`` grams fill the whole width."""
+    x, found = 0.0, []
     for colour, grams in parts:
         width = 1000 * grams / scale_to if scale_to else 0
         if width > 0:
-            rects.append(
-                f'<rect x="{x:.2f}" width="{width:.2f}" height="{height}" fill="{colour}"/>'
-            )
+            found.append(Segment(colour, x, width))
             x += width
-    return (
-        f'<svg class="bar" viewBox="0 0 1000 {height}" preserveAspectRatio="none" '
-        f'aria-hidden="true"><rect width="1000" height="{height}" fill="#eef0f3"/>'
-        f"{''.join(rects)}</svg>"
-    )
+    return found
 
 
-def legend(items: list[tuple[str, str, str]]) -> str:
-    """Swatch, name and value for each item."""
-    rows = "".join(
-        f'<li><span class="swatch" style="background:{colour}"></span>{escape(name)}'
-        f"<b>{escape(value)}</b></li>"
-        for colour, name, value in items
-    )
-    return f'<ul class="legend">{rows}</ul>'
-
-
-def filiere_legend() -> str:
-    items = [(FILIERE_COLOURS[f], french.FILIERE_NAMES[f], "") for f in FILIERES]
-    return legend(items)
-
-
-def stock_by_site(sites: list[SiteStock]) -> str:
-    """One bar per inside site, split by filière, heaviest first."""
+def site_bars(sites: list[SiteStock], voice: PageVoice) -> list[SiteBar]:
+    """One bar per inside site, split by filière, heaviest first (the road last)."""
     if not sites:
-        return '<p class="empty">Aucun stock dans le territoire.</p>'
+        return []
     heaviest = max(site.total for site in sites)
-    rows = []
-    for site in sites:
-        parts = [(FILIERE_COLOURS.get(f, "#999"), site.grams.get(f, 0)) for f in FILIERES]
-        count = f"{site.batches} lot{'s' if site.batches > 1 else ''}"
-        rows.append(
-            f'<li><div class="bar-label"><span>{escape(site.name)}</span>'
-            f"<b>{french.tonnes_short(site.total / 1000)}</b><small>{count}</small></div>"
-            f"{stacked_bar(parts, heaviest)}</li>"
+    return [
+        SiteBar(
+            site.name,
+            voice.tonnes(site.total),
+            voice.count("dashboard.batches", site.batches),
+            segments(
+                [(FILIERE_COLOURS.get(f, "#999"), site.grams.get(f, 0)) for f in FILIERES],
+                heaviest,
+            ),
+            site.on_the_road,
         )
-    return f'<ul class="bars">{"".join(rows)}</ul>{filiere_legend()}'
+        for site in sites
+    ]
 
 
-def sorting_outcomes(sorting: Sorting) -> str:
-    """Where sorted textiles go: one 100 % bar of routes and loss, with a legend."""
+def sorting_outcomes(sorting: Sorting, voice: PageVoice) -> Outcomes:
     if not sorting.input_g:
-        return '<p class="empty">Aucun tri sur la période.</p>'
-    parts = [(route, grams) for route, grams in sorting.outputs_g.items()]
-    parts.append(("losses", max(sorting.loss_g, 0)))
-    bar = stacked_bar([(ROUTE_COLOURS[key], grams) for key, grams in parts], sorting.input_g, 28)
-    items = [
-        (
+        return Outcomes()
+    parts = [*sorting.outputs_g.items(), ("losses", max(sorting.loss_g, 0))]
+    legend = [
+        LegendItem(
             ROUTE_COLOURS[key],
-            french.ROUTE_NAMES.get(key, "Pertes"),
-            f"{french.tonnes_short(grams / 1000)} · {french.percent(grams / sorting.input_g)}",
+            voice.t("dashboard.sorting.losses") if key == "losses" else voice.route(key),
+            f"{voice.tonnes(grams)} · {voice.percent(grams / sorting.input_g)}",
         )
         for key, grams in parts
     ]
-    return f'<div class="bar-wide">{bar}</div>{legend(items)}'
+    bar = segments([(ROUTE_COLOURS[key], grams) for key, grams in parts], sorting.input_g)
+    return Outcomes(bar, legend)
 
 
-def monthly_columns(period: Period, months: dict[str, dict[str, int]]) -> str:
+def month_columns(period: Period, months: dict[str, dict[str, int]], voice: PageVoice) -> Months:
     """Local collection month by month, stacked by filière."""
     keys = month_keys(period)
-    if len(keys) > 24 or not months:
-        return '<p class="empty">Aucune collecte sur la période.</p>' if not months else ""
+    if len(keys) > MOST_MONTHS:
+        return Months([], too_long=True)
+    if not months:
+        return Months([], too_long=False)
     tallest = max(sum(months.get(k, {}).values()) for k in keys) or 1
+    names = voice.t("dashboard.months_short").split()
     columns = []
     for index, key in enumerate(keys):
         grams = months.get(key, {})
         total = sum(grams.values())
-        value = french.number(total / 1_000_000, 1 if total < 10_000_000 else 0) if total else ""
-        name = month_name(key, with_year=index == 0 or key.endswith("-01"))
-        columns.append(f"<li><b>{value}</b>{column_svg(grams, tallest)}<span>{name}</span></li>")
-    return f'<ol class="columns">{"".join(columns)}</ol>{filiere_legend()}'
+        value = voice.number(total / 1_000_000, 1 if total < 10_000_000 else 0) if total else ""
+        year, month = key.split("-")
+        name = names[int(month) - 1]
+        shown_year = year if index == 0 or month == "01" else ""
+        columns.append(Column(value, name, name[0].upper(), shown_year, stack(grams, tallest)))
+    return Months(columns, too_long=False)
 
 
-def column_svg(grams: dict[str, int], tallest: int) -> str:
+def stack(grams: dict[str, int], tallest: int) -> list[tuple[str, float, float]]:
     y, rects = 100.0, []
     for filiere in FILIERES:
         height = 100 * grams.get(filiere, 0) / tallest
         if height > 0:
             y -= height
-            colour = FILIERE_COLOURS[filiere]
-            rects.append(
-                f'<rect x="0" y="{y:.3f}" width="10" height="{height:.3f}" fill="{colour}"/>'
-            )
-    return (
-        '<svg viewBox="0 0 10 100" preserveAspectRatio="none" aria-hidden="true">'
-        f"{''.join(rects)}</svg>"
-    )
+            rects.append((FILIERE_COLOURS[filiere], y, height))
+    return rects
 
 
 def month_keys(period: Period) -> list[str]:
-    keys, cursor = [], date(period.start.year, period.start.month, 1)
-    while cursor <= period.end:
+    keys: list[str] = []
+    cursor = date(period.start.year, period.start.month, 1)
+    while cursor <= period.end and len(keys) <= MOST_MONTHS:
         keys.append(cursor.strftime("%Y-%m"))
         cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
     return keys
-
-
-def month_name(key: str, with_year: bool) -> str:
-    year, month = key.split("-")
-    name = MONTHS_SHORT[int(month) - 1]
-    initial = name[0].upper()
-    words = f'<span class="long">{name}</span><span class="short">{initial}</span>'
-    return f"{words}<br>{year}" if with_year else f"{words}<br>&nbsp;"

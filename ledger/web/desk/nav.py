@@ -29,6 +29,7 @@ LINKS: tuple[Link, ...] = (
     Link("/sorting", "nav.sorting", ("sorter",)),
     Link("/outbox", "nav.outbox", FIELD),
     Link("/dashboard", "nav.dashboard", EVERYONE, in_header=True),
+    Link("/audit", "audit.nav", ("auditor", "supervisor"), in_header=True),
     Link("/audit/report", "nav.audit_report", ("auditor", "supervisor")),
     Link("/docs", "nav.api", ("admin", "auditor")),
 )
