@@ -222,6 +222,10 @@ def test_a_batch_is_found_by_its_label_code_its_qr_text_or_its_id(
     assert form.status_code == 200
     assert 'name="q"' in form.text
     assert "Retrouver un lot" in form.text
+    for response in (form, page(api, batch_page)):
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "<script" not in response.text  # no script: they read without one
 
 
 def test_a_search_that_finds_none_or_several_says_so(api: Api) -> None:
