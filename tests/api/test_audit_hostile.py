@@ -1,5 +1,5 @@
 """Hostile text on the dashboard and the auditors' pages: names of organisations and sites,
-materials and their filière, reasons of corrections and what is typed in the search are shown
+material names, reasons of corrections and what is typed in the search are shown
 as text, in both languages, never as markup."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from tests.codes import CODES
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 ESCAPED = "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;"  # as the templates escape it
-SHORT = "<svg onload=alert(1)>"  # fits a filière (32 characters)
 
 
 def at(hours: float) -> str:
@@ -32,7 +31,7 @@ def hostile(api: Api) -> dict[str, Any]:
     api.token("hostile_sorter", HOSTILE, "sorter")
     material = {
         "code": "textile.hostile",
-        "filiere": SHORT,
+        "filiere": "textile",  # a filière is a short lower-case word: refused otherwise
         "route": None,
         "lhv_dry_mj_per_kg": "17",
         "default_moisture_pct": "10",
@@ -74,9 +73,7 @@ def hostile(api: Api) -> dict[str, Any]:
 
 def shown_as_text(html: str) -> None:
     assert HOSTILE not in html
-    assert SHORT not in html
     assert "<img" not in html
-    assert "onload=alert" not in html.replace("onload=alert(1)&gt;", "")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -101,9 +98,8 @@ def test_hostile_text_is_escaped_on_every_page(
         assert response.headers["content-type"].startswith("text/html"), name
         shown_as_text(response.text)
         if name != "search address":
-            assert ESCAPED in response.text or "&lt;svg onload=alert(1)&gt;" in response.text, name
+            assert ESCAPED in response.text, name
     batch = api.client.get(
         f"/audit/batch/{hostile['id']}", params={"lang": lang}, headers=api.headers("auditor")
     ).text
     assert batch.count(ESCAPED) >= 4  # organisation, sites, material, reason
-    assert "&lt;svg onload=alert(1)&gt;" in batch  # the filière
