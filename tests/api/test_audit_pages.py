@@ -77,7 +77,11 @@ def sorted_bale(api: Api) -> dict[str, Any]:
     api.ok(
         "collector",
         f"/batches/{bale['id']}/dispatches",
-        {"to_site_id": api.ids["sorting_centre"], "occurred_at": at(20)},
+        {
+            "to_site_id": api.ids["sorting_centre"],
+            "occurred_at": at(20),
+            "transport": {"mode": "road", "carrier": {"name": "Transports du Caux"}},
+        },
     )
     fix = {"corrects_version": 1, "mass_kg": 421.5, "reason": "lecture inversée"}
     correction = api.written("collector", f"/batches/{bale['id']}/corrections", fix)
@@ -116,6 +120,7 @@ def test_the_batch_page_shows_history_corrections_and_lineage_in_words(
     assert "corrige n° 1" in seen
     assert "412,5\u00a0kg → 421,5\u00a0kg" in seen  # a decimal comma, in French
     assert "lecture inversée" in seen
+    assert "route · Transports du Caux" in seen  # how it travelled, in words
     # Each correction right after the event it corrects, then the others in order.
     assert re.findall(r'data-seq="(\d+)"', html) == ["1", "3", "2", "4", "5"]
     for name in ("container", "sorting_centre", "collectors", "workshop"):
@@ -143,7 +148,7 @@ def test_the_batch_page_in_english(api: Api, sorted_bale: dict[str, Any]) -> Non
     for words in ("recorded late", "corrected by no. 3", "corrects no. 1",
                   "412.5\u00a0kg → 421.5\u00a0kg", "Collection", "Dispatch", "Correction",
                   "Collected textiles (mixed)", "Consumed", "Fraying feedstock", "History",
-                  "Lineage"):  # fmt: skip
+                  "Lineage", "road · Transports du Caux"):  # fmt: skip
         assert words in seen, words
     assert "412,5" not in seen
     for french in ("Collecte", "Expédition", "enregistré tard", "Effilochage", "Historique"):

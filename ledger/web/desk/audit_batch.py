@@ -102,6 +102,7 @@ def details(kind: str, payload: dict[str, Any], names: Names) -> list[tuple[str,
 
     if kind == "Corrected":
         return correction_details(payload, names)
+    add("transport", transport_text(payload.get("transport"), names))
     if kind in ("Collected", "Produced"):
         add("process", names.process(payload.get("process")) if kind == "Produced" else None)
         add("material", names.material(payload.get("material")))
@@ -156,8 +157,33 @@ def correction_details(payload: dict[str, Any], names: Names) -> list[tuple[str,
         after = payload.get("corrected_occurred_at")
         change = f"{formats.moment(previous['occurred_at'], lang)} → {formats.moment(after, lang)}"
         found.append((t("audit.detail.occurred"), change))
+    transport = transport_text(payload.get("transport"), names)
+    if transport:
+        found.append((t("audit.detail.transport"), transport))
     found.append((t("audit.detail.reason"), str(payload.get("reason") or "—")))
     return found
+
+
+def transport_text(transport: dict[str, Any] | None, names: Names) -> str | None:
+    """How the batch travelled: "route · Transports Dupont · récépissé 2024-76-118"."""
+    if not transport:
+        return None
+    t = names.t
+    if transport.get("direct"):
+        return t("audit.transport.direct")
+    parts = []
+    if transport.get("mode"):
+        parts.append(names.words(f"audit.transport.{transport['mode']}", transport["mode"]))
+    carrier = transport.get("carrier")
+    if isinstance(carrier, dict) and carrier.get("name"):
+        parts.append(str(carrier["name"]))
+    elif transport.get("carrier_organisation_id"):
+        parts.append(names.organisation(transport["carrier_organisation_id"]))
+    if transport.get("receipt_number"):
+        parts.append(t("audit.transport.receipt", number=transport["receipt_number"]))
+    elif transport.get("receipt_exempt"):
+        parts.append(t("audit.transport.receipt_exempt"))
+    return " · ".join(parts) or None
 
 
 def weight_method(code: str | None, names: Names) -> str | None:
