@@ -16,7 +16,6 @@ from ledger.api.limits import BodyLimit
 from ledger.api.readmodels import install_views, views_lifespan
 from ledger.api.routers import (
     audit,
-    audit_pages,
     batches,
     declarations,
     epcis,
@@ -29,7 +28,6 @@ from ledger.api.routers import (
     territories,
     transformations,
 )
-from ledger.api.routers.dashboard import install_dashboard
 from ledger.application.ledger import Ledger
 from ledger.settings import Settings
 from ledger.storage.database import prepare_database
@@ -82,8 +80,6 @@ def create_app(settings: Settings, ledger: Ledger | None = None) -> FastAPI:
     )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
-    install_dashboard(app)
-    app.include_router(audit_pages.router)
     install_web(app)
     install_docs(app)
     install_security_headers(app, tile_origins(settings))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,9 +39,10 @@ ORDER BY 1
 class SiteStock:
     """Grams held at an inside site (or on the road between two), by filière."""
 
-    name: str
+    name: str  # the site's; empty on the road
     grams: dict[str, int]
     batches: int
+    on_the_road: bool = False  # in transit from an inside site to another
 
     @property
     def total(self) -> int:
@@ -80,10 +82,15 @@ def dashboard_data(db: ViewDatabase, period: Period) -> DashboardData:
 
 def site_stock(db: ViewDatabase) -> list[SiteStock]:
     """Stock now at each inside site, heaviest first; transit inside the territory apart."""
+    return stock_by_site(db.query(SITE_STOCK_SQL))
+
+
+def stock_by_site(rows: Iterable[tuple[Any, ...]]) -> list[SiteStock]:
+    """Rows (site id, name, filière, state, grams, batches) as one stock per site."""
     held: dict[str, tuple[str, dict[str, int], list[int]]] = {}
     on_the_road: dict[str, int] = {}
     road_batches = 0
-    for site_id, name, filiere, state, grams, count in db.query(SITE_STOCK_SQL):
+    for site_id, name, filiere, state, grams, count in rows:
         if state == "in_transit":
             on_the_road[filiere] = on_the_road.get(filiere, 0) + int(grams)
             road_batches += int(count)
@@ -94,7 +101,7 @@ def site_stock(db: ViewDatabase) -> list[SiteStock]:
     sites = [SiteStock(name, grams, count[0]) for name, grams, count in held.values()]
     sites.sort(key=lambda site: (-site.total, site.name))
     if on_the_road:
-        sites.append(SiteStock("En transit dans le territoire", on_the_road, road_batches))
+        sites.append(SiteStock("", on_the_road, road_batches, on_the_road=True))
     return sites
 
 

@@ -1,4 +1,6 @@
-"""Numbers, money and dates as French readers expect them: 1 234,5 t, 12,3 %, 1 234,56 €."""
+"""Numbers, money and dates as French readers expect them in the PDF statement (a French
+document): 1 234,5 t, 12,3 %, 1 234,56 €. The pages write them in their reader's language
+(``ledger.web.desk.formats``)."""
 
 from __future__ import annotations
 
@@ -29,7 +31,6 @@ ROUTE_NAMES = {
     "loss": "Pertes",
     "unsorted": "Non trié",
 }
-FILIERE_NAMES = {"textile": "Textiles usagés", "wood": "Bois-énergie", "flax": "Lin"}
 
 
 def number(value: float | int | Decimal, decimals: int = 1) -> str:
@@ -37,10 +38,6 @@ def number(value: float | int | Decimal, decimals: int = 1) -> str:
     exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = f"{exact:,.{decimals}f}"
     return text.replace(",", THIN_SPACE).replace(".", ",")
-
-
-def tonnes(kilograms: float, decimals: int = 1) -> str:
-    return f"{number(kilograms / 1000, decimals)}{THIN_SPACE}t"
 
 
 def euros(cents: int) -> str:
@@ -57,16 +54,3 @@ def long_date(day: date) -> str:
     """``1er juillet 2026``."""
     first = "1er" if day.day == 1 else str(day.day)
     return f"{first} {MONTHS[day.month - 1]} {day.year}"
-
-
-def tonnes_short(kilograms: float) -> str:
-    """Tonnes with as many decimals as a reader needs: 1 234 t, 56,3 t, 0,412 t."""
-    return f"{tonnes_figure(kilograms)}{THIN_SPACE}t"
-
-
-def tonnes_figure(kilograms: float) -> str:
-    """The number of :func:`tonnes_short`, without its unit (for tables headed in tonnes)."""
-    size = abs(kilograms)
-    if size == 0:
-        return "0"
-    return number(kilograms / 1000, 0 if size >= 100_000 else 1 if size >= 1000 else 3)

@@ -9,8 +9,8 @@ inputs and outputs are equal once the stock change is drawn on the side it belon
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from ledger.indicators import french
 from ledger.indicators.accounts import FiliereAccount
 from ledger.indicators.metabolism import accounts
 from ledger.indicators.periods import Period
@@ -19,10 +19,10 @@ from ledger.indicators.views import ROUTES
 from ledger.projections.db import ViewDatabase
 
 SOURCES = {
-    "collection": ("Collecte locale", "#3f6d9e"),
-    "imports": ("Importations", "#7d6bb3"),
-    "destock": ("Déstockage", "#98a4b3"),
-    "gains": ("Écarts de pesée (gains)", "#98a4b3"),
+    "collection": "#3f6d9e",
+    "imports": "#7d6bb3",
+    "destock": "#98a4b3",
+    "gains": "#98a4b3",
 }
 FILIERE_COLOURS = {"textile": "#b0437a", "wood": "#8a6a43", "flax": "#b8941f"}
 ROUTE_COLOURS = {
@@ -35,6 +35,28 @@ ROUTE_COLOURS = {
     "losses": "#b9bec6",
     "stock": "#86b6d8",
 }
+
+
+class Voice(Protocol):
+    """The words and numbers of a picture, in its reader's language."""
+
+    def say(self, key: str, **values: object) -> str:
+        """The words of ``sankey.<key>`` (``collection``, ``inside``, ``title``…)."""
+        ...
+
+    def filiere(self, code: str) -> str: ...
+
+    def route(self, code: str) -> str: ...
+
+    def tonnes(self, grams: int) -> str:
+        """A mass in tonnes with the decimals a reader needs: "1 234 t", "0,413 t"."""
+        ...
+
+    def gigajoules(self, kilojoules: int) -> str: ...
+
+    def period(self, period: Period) -> str:
+        """ "du 1er août 2026 au 31 août 2026"."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -70,52 +92,52 @@ class Graph:
         self.links.append(Link(source.key, target.key, grams))
 
 
-def sankey_svg(db: ViewDatabase, period: Period, filiere: str | None = None) -> str:
+def sankey_svg(db: ViewDatabase, period: Period, voice: Voice, filiere: str | None = None) -> str:
     """The Sankey of a period as a standalone SVG document."""
     with db.snapshot():
         found = accounts(db, period, filiere)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + sankey_figure(found, period)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + sankey_figure(found, period, voice)
 
 
-def sankey_figure(found: dict[str, FiliereAccount], period: Period, titled: bool = True) -> str:
+def sankey_figure(
+    found: dict[str, FiliereAccount], period: Period, voice: Voice, titled: bool = True
+) -> str:
     """The ``<svg>`` element, also inlined (untitled) in the dashboard."""
-    subject = "Flux de matière du territoire"
+    when = voice.period(period)
     if len(found) == 1:  # the diagram of one filière
         [name] = found
-        subject += " — " + french.FILIERE_NAMES.get(name, name).lower()
-    return draw(flow_graph(found), f"{subject}, {period_words(period)}", titled)
+        title = voice.say("title_one", filiere=voice.filiere(name).lower(), period=when)
+    else:
+        title = voice.say("title", period=when)
+    return draw(flow_graph(found, voice), title, voice, titled)
 
 
-def flow_graph(found: dict[str, FiliereAccount]) -> Graph:
+def flow_graph(found: dict[str, FiliereAccount], voice: Voice) -> Graph:
     graph = Graph({}, [])
-    energy = energy_notes(found)
+    energy = energy_notes(found, voice)
     for name, account in found.items():
-        middle = filiere_node(name, account, rank=len(graph.nodes))
+        middle = filiere_node(name, account, len(graph.nodes), voice)
         for rank, (key, grams) in enumerate(inputs(account)):
-            label, colour = SOURCES[key]
-            graph.connect(Node(key, label, 0, colour, rank=rank), middle, grams)
+            source = Node(key, voice.say(key), 0, SOURCES[key], rank=rank)
+            graph.connect(source, middle, grams)
         for rank, (key, grams) in enumerate(inside_outputs(account)):
-            label = OUTPUT_NAMES.get(key) or french.ROUTE_NAMES[key]
+            label = voice.say(key) if key in OUTPUTS else voice.route(key)
             colour, note = ROUTE_COLOURS[key], energy.get(key, "")
             graph.connect(middle, Node(f"in:{key}", label, 2, colour, "inside", note, rank), grams)
         for route, grams in account.exports_by_route_g.items():
-            label = french.ROUTE_NAMES.get(route, route)
             colour, rank = ROUTE_COLOURS.get(route, "#999"), 100 + route_rank(route)
-            graph.connect(
-                middle, Node(f"out:{route}", label, 2, colour, "outside", rank=rank), grams
-            )
+            target = Node(f"out:{route}", voice.route(route), 2, colour, "outside", rank=rank)
+            graph.connect(middle, target, grams)
     return graph
 
 
-OUTPUT_NAMES = {"losses": "Pertes (tri, transport, pesées)", "stock": "Mise en stock"}
+OUTPUTS = ("losses", "stock")  # destinations that are no route: words of their own
 
 
-def filiere_node(name: str, account: FiliereAccount, rank: int) -> Node:
-    sorted_t = french.tonnes_short(account.sorted_g / 1000)
-    note = f"dont {sorted_t} triées" if account.sorted_g else ""
-    label = french.FILIERE_NAMES.get(name, name)
+def filiere_node(name: str, account: FiliereAccount, rank: int, voice: Voice) -> Node:
+    note = voice.say("sorted", tonnes=voice.tonnes(account.sorted_g)) if account.sorted_g else ""
     colour = FILIERE_COLOURS.get(name, "#777")
-    return Node(f"filiere:{name}", label, 1, colour, note=note, rank=rank)
+    return Node(f"filiere:{name}", voice.filiere(name), 1, colour, note=note, rank=rank)
 
 
 def inputs(account: FiliereAccount) -> list[tuple[str, int]]:
@@ -132,20 +154,16 @@ def inside_outputs(account: FiliereAccount) -> list[tuple[str, int]]:
     return [*routes, ("losses", account.losses_g), ("stock", account.stock_change_g)]
 
 
-def energy_notes(found: dict[str, FiliereAccount]) -> dict[str, str]:
+def energy_notes(found: dict[str, FiliereAccount], voice: Voice) -> dict[str, str]:
     """``12,3 GJ`` for the csr and energy routes inside the territory."""
     notes = {}
     for route in ("csr", "energy"):
         kj = sum(account.energy_by_route_kj[route] for account in found.values())
         if kj:
-            notes[route] = f"{french.number(kj / 1_000_000, 1)}{french.THIN_SPACE}GJ"
+            notes[route] = voice.gigajoules(kj)
     return notes
 
 
 def route_rank(route: str) -> int:
     order = [*ROUTES, "unsorted"]
     return order.index(route) if route in order else len(order)
-
-
-def period_words(period: Period) -> str:
-    return f"du {french.long_date(period.start)} au {french.long_date(period.end)}"

@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from ledger.indicators import french
-
 if TYPE_CHECKING:
-    from ledger.indicators.sankey import Graph, Link, Node
+    from ledger.indicators.sankey import Graph, Link, Node, Voice
 
 WIDTH = 1000
 TOP = 96  # title, subtitle and column headings
@@ -21,10 +19,7 @@ MIN_SLOT = {0: 38, 1: 62, 2: 38}  # room for the label beside a thin node, or in
 GAP, GROUP_GAP, GROUP_HEADER = 14, 30, 40
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK, MUTED = "#1d2433", "#5b6472"
-GROUPS = {
-    "inside": ("DANS LE TERRITOIRE", "#edf6f0", "none"),
-    "outside": ("HORS DU TERRITOIRE", "#f3f3f6", "4 3"),
-}
+GROUPS = {"inside": ("#edf6f0", "none"), "outside": ("#f3f3f6", "4 3")}  # fill, dashes
 
 
 @dataclass
@@ -42,21 +37,21 @@ class Box:
     in_offset: float = 0.0
 
 
-def draw(graph: Graph, title: str, titled: bool = True) -> str:
+def draw(graph: Graph, title: str, voice: Voice, titled: bool = True) -> str:
     """The whole ``<svg>`` element for a graph; untitled when a page around it has a heading."""
     total = column_totals(graph)
     if not total:
-        return empty_figure(title)
+        return empty_figure(title, voice)
     scale = PLOT_HEIGHT / max(total.values())
     boxes, bands = place(graph, scale)
     height = max(box.y + max(box.height, MIN_SLOT[box.node.column]) for box in boxes.values())
     height += 44
     entered = sum(link.grams for link in graph.links if is_input(graph, link))
-    parts = [header(title if titled else "", entered)]
-    parts += [band(*b) for b in bands]
-    parts += [ribbon(graph, boxes, link, scale) for link in ordered_links(graph, boxes)]
-    parts += [node_shape(box) for box in boxes.values()]
-    parts.append(footnote(height - 16))
+    parts = [header(title if titled else "", entered, voice)]
+    parts += [band(*b, voice) for b in bands]
+    parts += [ribbon(boxes, link, scale, voice) for link in ordered_links(graph, boxes)]
+    parts += [node_shape(box, voice) for box in boxes.values()]
+    parts.append(footnote(height - 16, voice))
     lift = 0 if titled else TITLE_HEIGHT  # no title: move everything up into its place
     body = f'<g transform="translate(0,-{lift})">{"".join(parts)}</g>' if lift else "".join(parts)
     return svg(height - lift, body, title)
@@ -114,7 +109,7 @@ def ordered_links(graph: Graph, boxes: dict[str, Box]) -> list[Link]:
     return sorted(graph.links, key=lambda link: (boxes[link.source].y, boxes[link.target].y))
 
 
-def ribbon(graph: Graph, boxes: dict[str, Box], link: Link, scale: float) -> str:
+def ribbon(boxes: dict[str, Box], link: Link, scale: float, voice: Voice) -> str:
     source, target = boxes[link.source], boxes[link.target]
     width = link.grams * scale
     x0, x1 = source.x + source.width, target.x
@@ -128,24 +123,26 @@ def ribbon(graph: Graph, boxes: dict[str, Box], link: Link, scale: float) -> str
         f"{y0 + width:.2f} {x0:.1f},{y0 + width:.2f} Z"
     )
     colour = source.node.colour if source.node.column == 0 else target.node.colour
-    tip = f"{source.node.label} → {target.node.label} : {french.tonnes_short(link.grams / 1000)}"
+    tip = voice.say(
+        "flow", source=source.node.label, target=target.node.label, tonnes=voice.tonnes(link.grams)
+    )
     return (
         f'<path class="flow" d="{path}" fill="{colour}" fill-opacity="0.42">'
         f"<title>{escape(tip)}</title></path>"
     )
 
 
-def node_shape(box: Box) -> str:
+def node_shape(box: Box, voice: Voice) -> str:
     node = box.node
     shape = (
         f'<rect x="{box.x:.1f}" y="{box.y:.2f}" width="{box.width}" height="{box.height:.2f}" '
         f'rx="{3 if node.column == 1 else 1.5}" fill="{node.colour}"/>'
     )
-    return f'<g class="node">{shape}{node_label(box)}</g>'
+    return f'<g class="node">{shape}{node_label(box, voice)}</g>'
 
 
-def node_label(box: Box) -> str:
-    node, value = box.node, french.tonnes_short(box.grams / 1000)
+def node_label(box: Box, voice: Voice) -> str:
+    node, value = box.node, voice.tonnes(box.grams)
     middle_y = box.y + box.height / 2
     if node.column == 0:
         return text_lines(box.x - 10, middle_y, "end", [node.label, value], INK)
@@ -171,8 +168,9 @@ def text_lines(x: float, centre_y: float, anchor: str, lines: list[str], colour:
     return "".join(spans)
 
 
-def band(group: str, top: float, bottom: float) -> str:
-    label, fill, dash = GROUPS[group]
+def band(group: str, top: float, bottom: float, voice: Voice) -> str:
+    fill, dash = GROUPS[group]
+    label = escape(voice.say(group))
     x = X[2] - 14
     return (
         f'<rect x="{x}" y="{top:.1f}" width="{WIDTH - x - 6}" height="{bottom - top + 8:.1f}" '
@@ -182,18 +180,15 @@ def band(group: str, top: float, bottom: float) -> str:
     )
 
 
-def header(title: str, total_grams: int) -> str:
-    subtitle = (
-        f"{french.tonnes_short(total_grams / 1000)} entrés ou déstockés · largeurs "
-        "proportionnelles aux tonnes · énergie récupérée en GJ (PCI à l’humidité des lots)"
-    )
+def header(title: str, total_grams: int, voice: Voice) -> str:
+    subtitle = voice.say("subtitle", tonnes=voice.tonnes(total_grams))
     headings = "".join(
         f'<text x="{x}" y="78" font-size="11" font-weight="700" letter-spacing="0.08em" '
-        f'fill="{MUTED}" text-anchor="{anchor}">{word}</text>'
+        f'fill="{MUTED}" text-anchor="{anchor}">{escape(voice.say(word))}</text>'
         for x, anchor, word in (
-            (X[0] + NODE_WIDTH[0], "end", "ENTRÉES"),
-            (X[1] + NODE_WIDTH[1] / 2, "middle", "FILIÈRES"),
-            (X[2], "start", "SORTIES"),
+            (X[0] + NODE_WIDTH[0], "end", "inputs"),
+            (X[1] + NODE_WIDTH[1] / 2, "middle", "filieres"),
+            (X[2], "start", "outputs"),
         )
     )
     heading = (
@@ -205,8 +200,8 @@ def header(title: str, total_grams: int) -> str:
     return heading + lede + headings
 
 
-def footnote(y: float) -> str:
-    note = "Intérieur ou extérieur : selon le périmètre actuel du territoire, pour toute période."
+def footnote(y: float, voice: Voice) -> str:
+    note = voice.say("footnote")
     return f'<text x="24" y="{y:.1f}" font-size="11" fill="{MUTED}">{escape(note)}</text>'
 
 
@@ -214,10 +209,11 @@ def is_input(graph: Graph, link: Link) -> bool:
     return graph.nodes[link.source].column == 0
 
 
-def empty_figure(title: str) -> str:
+def empty_figure(title: str, voice: Voice) -> str:
+    empty = escape(voice.say("empty"))
     body = (
         f'<text x="24" y="32" font-size="19" font-weight="650" fill="{INK}">{escape(title)}</text>'
-        f'<text x="24" y="72" font-size="14" fill="{MUTED}">Aucun flux sur la période.</text>'
+        f'<text x="24" y="72" font-size="14" fill="{MUTED}">{empty}</text>'
     )
     return svg(110, body, title)
 

@@ -6,6 +6,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ledger.web import territory_pages
+from ledger.web.desk import audit as audit_pages
+from ledger.web.desk import dashboard as dashboard_page
 from ledger.web.desk import pages as desk_pages
 from ledger.web.pages import api, pages
 from ledger.web.shell import STATIC
@@ -16,6 +18,8 @@ def install_web(app: FastAPI) -> None:
     scripts, styles and vendored QR decoder under ``/static/web`` (no page uses a CDN)."""
     app.include_router(desk_pages.router)
     app.include_router(territory_pages.router)
+    app.include_router(dashboard_page.router)
+    app.include_router(audit_pages.router)
     app.include_router(pages)
     app.include_router(api)
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-assets")

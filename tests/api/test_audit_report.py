@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -253,25 +254,61 @@ def test_corrections_are_listed_beside_what_they_correct(third_quarter: Quarter)
     assert page.support == stated["support_cents"]
 
 
-def test_the_report_asks_for_a_token_then_keeps_a_session(third_quarter: Quarter) -> None:
+def test_the_report_sends_to_the_sign_in_page_then_keeps_a_session(
+    third_quarter: Quarter,
+) -> None:
     api = third_quarter.api
     address = f"/audit/report?organisation_id={api.ids['workshop']}&period=2026-Q3"
-    anonymous = api.client.get(address)
-    assert anonymous.status_code == 401
-    assert 'name="token"' in anonymous.text
-    assert "Entrée triée" not in anonymous.text
-    refused = api.client.post(address, data={"token": "not-a-token"}, follow_redirects=False)
-    assert refused.status_code == 401
-    signed_in = api.client.post(
-        address, data={"token": api.tokens["auditor"]}, follow_redirects=False
-    )
-    assert (signed_in.status_code, signed_in.headers["location"]) == (303, address)
+    anonymous = api.client.get(address, follow_redirects=False)
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"] == "/login?next=" + quote(address)
+    signed_in = api.client.post("/web/api/session", json={"token": api.tokens["auditor"]})
+    assert signed_in.status_code == 200
     page = api.client.get(address)
     assert page.status_code == 200
     assert "Entrée triée" in page.text
     chooser = api.client.get("/audit/report?period=2026-Q3")
     assert f'<option value="{api.ids["workshop"]}">workshop</option>' in chooser.text
     assert api.ids["collectors"] not in chooser.text  # collects, does not sort
+
+
+def test_the_report_in_english_with_decimal_points(third_quarter: Quarter) -> None:
+    api = third_quarter.api
+    query = {"organisation_id": api.ids["workshop"], "period": "2026-Q3"}
+    french = api.client.get("/audit/report", params=query, headers=api.headers("auditor"))
+    english = api.client.get(
+        "/audit/report", params={**query, "lang": "en"}, headers=api.headers("auditor")
+    )
+    assert english.status_code == 200
+    assert '<html lang="en">' in english.text
+    assert "0,7095\u00a0t" in french.text  # the 709.5 kg sorted, in tonnes to the gram
+    assert "0.7095\u00a0t" in english.text
+    assert "0,7095" not in english.text
+    for words in ("Sorted input", "Recycling", "Sorting support", "Insertion share"):
+        assert words in english.text, words
+    assert "Entrée triée" not in english.text
+    assert "textile.recycling.fraying" not in french.text  # materials by name
+    assert "Effilochage" in french.text
+    assert "Fraying feedstock" in english.text
+    assert ReportPage(english.text).grams("sorted_input") == 709_500  # the same figures
+
+
+def test_the_report_lists_work_logs_only_to_those_who_may_read_them(
+    third_quarter: Quarter,
+) -> None:
+    api = third_quarter.api
+    query = {"organisation_id": api.ids["workshop"], "period": "2026-Q3"}
+    api.token("their_supervisor", "collectors", "supervisor")
+    for who, status in (("auditor", 200), ("supervisor", 200), ("admin", 200),
+                        ("their_supervisor", 403), ("collector", 403)):  # fmt: skip
+        response = api.client.get("/audit/report", params=query, headers=api.headers(who))
+        assert response.status_code == status, who
+        if status == 403:
+            assert "W-07" not in response.text
+    chooser = api.client.get(
+        "/audit/report", params={"period": "2026-Q3"}, headers=api.headers("their_supervisor")
+    )
+    assert api.ids["workshop"] not in chooser.text
 
 
 @pytest.mark.parametrize(
@@ -281,12 +318,16 @@ def test_the_report_asks_for_a_token_then_keeps_a_session(third_quarter: Quarter
         ("workshop", "2026-Q5", 422, "Période non comprise"),
         ("workshop", "2031", 422, "Période non comprise"),  # no Refashion rates for 2031 yet
         ("the-workshop", "2026-Q3", 422, "Demande non comprise"),
+        ("workshop", "2026-Q3 hier", 422, "Heure d’enregistrement non comprise"),
     ],
 )
 def test_unknown_organisations_and_unreadable_periods_get_readable_pages(
     api: Api, organisation: str, period: str, status: int, title: str
 ) -> None:
+    period, _, as_of = period.partition(" ")  # "2026-Q3 hier": as recorded at "hier"
     query = {"organisation_id": api.ids.get(organisation, organisation), "period": period}
+    if as_of:
+        query["as_of"] = as_of
     response = api.client.get("/audit/report", params=query, headers=api.headers("auditor"))
     assert response.status_code == status
     assert response.headers["content-type"].startswith("text/html")

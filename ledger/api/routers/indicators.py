@@ -30,6 +30,7 @@ from ledger.indicators.statement_csv import statement_csv
 from ledger.indicators.statement_pdf import statement_pdf
 from ledger.indicators.stock_then import stock_as_recorded
 from ledger.projections.db import ViewDatabase
+from ledger.web.desk.voice import PageVoice
 
 router = APIRouter(tags=["indicators"], responses=ERROR_RESPONSES)
 
@@ -188,7 +189,7 @@ def get_sankey(
     filiere: FiliereQuery = None,
 ) -> Response:
     """The period's flows as a Sankey diagram: sources, filières, routes inside and outside."""
-    svg = sankey_svg(view_db(request), chosen, filiere)
+    svg = sankey_svg(view_db(request), chosen, PageVoice("fr"), filiere)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 

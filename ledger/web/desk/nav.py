@@ -31,6 +31,7 @@ LINKS: tuple[Link, ...] = (
     Link("/dashboard", "nav.dashboard", EVERYONE, in_header=True),
     Link("/territory", "nav.territory", EVERYONE, in_header=True),
     Link("/map", "nav.map", EVERYONE),
+    Link("/audit", "audit.nav", ("auditor", "supervisor"), in_header=True),
     Link("/audit/report", "nav.audit_report", ("auditor", "supervisor")),
     Link("/docs", "nav.api", ("admin", "auditor")),
 )

@@ -1,0 +1,105 @@
+"""Hostile text on the dashboard and the auditors' pages: names of organisations and sites,
+material names, reasons of corrections and what is typed in the search are shown
+as text, in both languages, never as markup."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import Api
+from tests.codes import CODES
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+ESCAPED = "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;"  # as the templates escape it
+
+
+def at(hours: float) -> str:
+    return (datetime.now(UTC) - timedelta(hours=hours)).isoformat()
+
+
+@pytest.fixture
+def hostile(api: Api) -> dict[str, Any]:
+    """An organisation, its sites and a material named to inject markup, and a batch of that
+    material collected, corrected with a hostile reason, dispatched, received and sorted."""
+    api.organisation(HOSTILE, ["collector", "sorter"])
+    api.site(f"{HOSTILE} point", HOSTILE, "collection_point", "76384")
+    api.site(f"{HOSTILE} centre", HOSTILE, "sorting_centre", "76114")
+    api.token("hostile", HOSTILE, "collector")
+    api.token("hostile_sorter", HOSTILE, "sorter")
+    material = {
+        "code": "textile.hostile",
+        "filiere": "textile",  # a filière is a short lower-case word: refused otherwise
+        "route": None,
+        "lhv_dry_mj_per_kg": "17",
+        "default_moisture_pct": "10",
+        "name_fr": HOSTILE,
+        "name_en": HOSTILE,
+    }
+    assert api.post("admin", "/materials", material).status_code == 201
+    bag = api.written(
+        "hostile",
+        "/batches",
+        {
+            "label_code": CODES[30],
+            "material": "textile.hostile",
+            "mass_kg": 50,
+            "site_id": api.ids[f"{HOSTILE} point"],
+            "occurred_at": at(5),
+        },
+    )
+    fix = {"corrects_version": 1, "mass_kg": 52, "reason": HOSTILE}
+    api.written("hostile", f"/batches/{bag['id']}/corrections", fix)
+    centre = api.ids[f"{HOSTILE} centre"]
+    api.written("hostile", f"/batches/{bag['id']}/dispatches",
+                {"to_site_id": centre, "occurred_at": at(4)})  # fmt: skip
+    api.written("hostile_sorter", f"/batches/{bag['id']}/receipts", {"occurred_at": at(3)})
+    api.written(
+        "hostile_sorter",
+        "/transformations",
+        {
+            "process": "sorting",
+            "site_id": centre,
+            "occurred_at": at(2),
+            "inputs": [{"batch_id": bag["id"]}],
+            "outputs": [{"material": "textile.reuse.cream", "mass_kg": 50}],
+            "loss_kg": 2,
+        },
+    )
+    return bag
+
+
+def shown_as_text(html: str) -> None:
+    assert HOSTILE not in html
+    assert "<img" not in html
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_hostile_text_is_escaped_on_every_page(
+    api: Api, hostile: dict[str, Any], lang: str
+) -> None:
+    today = datetime.now(UTC).date()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    pages = {
+        "batch": (f"/audit/batch/{hostile['id']}", {}),
+        "batch then": (f"/audit/batch/{hostile['id']}", {"occurred_by": at(4.5)}),
+        "search": ("/audit", {"q": HOSTILE}),
+        "search address": ("/audit", {"q": f"https://x/l/{HOSTILE}"}),
+        "dashboard": ("/dashboard", {}),
+        "report": ("/audit/report", {"organisation_id": api.ids[HOSTILE], "period": quarter}),
+        "choice": ("/audit/report", {"period": quarter}),
+    }
+    for name, (path, params) in pages.items():
+        response = api.client.get(
+            path, params={**params, "lang": lang}, headers=api.headers("auditor")
+        )
+        assert response.headers["content-type"].startswith("text/html"), name
+        shown_as_text(response.text)
+        if name != "search address":
+            assert ESCAPED in response.text, name
+    batch = api.client.get(
+        f"/audit/batch/{hostile['id']}", params={"lang": lang}, headers=api.headers("auditor")
+    ).text
+    assert batch.count(ESCAPED) >= 4  # organisation, sites, material, reason
