@@ -499,7 +499,10 @@ class TransformationPublic(BaseModel):
 
 class WorkLogCreate(Body):
     site_id: UUID
-    worker_ref: str = Field(description="Pseudonymous: 1-32 letters, digits, - or _. Never a name.")
+    worker_ref: str = Field(
+        description="A pseudonym such as W-0042 or ICIAD-17, never a name: 1-32 upper-case letters,"
+        " digits, - or _, with at least one digit and no word longer than 5 letters."
+    )
     contract: str = Field(description="insertion, employee, volunteer or trainee")
     activity: str = Field(description="collection, sorting, transport, processing or other")
     hours: Decimal = Field(description="More than 0, at most 24, in steps of 0.25")

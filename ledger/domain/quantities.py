@@ -18,7 +18,13 @@ FUTURE_TOLERANCE = timedelta(minutes=5)  # phones' clocks drift
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # nothing the ledger traces happened before
 MAX_NUMBER_CHARACTERS = 20  # a number is read from at most this many characters
 MAX_MAGNITUDE = 15  # and lies within 10^-15 .. 10^15 before any arithmetic
-WORKER_REF = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+# A worker's pseudonym, never a name: "W-0042", "ICIAD-17". Upper-case letters, digits, "-" and
+# "_", at least one digit, no word of more than five letters ("FATIMA_BENALI-1987" is refused).
+WORKER_REF = re.compile(r"^(?=[^0-9]*[0-9])(?!.*[A-Z]{6})[A-Z0-9][A-Z0-9_-]{0,31}$")
+WORKER_REF_RULE = (
+    "worker_ref is a pseudonym such as W-0042 or ICIAD-17, never a name: 1 to 32 upper-case "
+    "letters, digits, '-' or '_', with at least one digit and no word longer than 5 letters."
+)
 COMMUNE_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 Number = Decimal | int | float | str
@@ -131,9 +137,9 @@ def check_work_date(day: date, today: date) -> date:
 
 
 def check_worker_ref(worker_ref: str) -> str:
-    """A pseudonymous reference, never a name: 1-32 letters, digits, '-' or '_'."""
-    if not WORKER_REF.match(worker_ref):
-        raise InvalidWorkLog("worker_ref must be 1 to 32 letters, digits, '-' or '_'.")
+    """A pseudonymous reference, never a name (``WORKER_REF``)."""
+    if not WORKER_REF.fullmatch(worker_ref):
+        raise InvalidWorkLog(WORKER_REF_RULE)
     return worker_ref
 
 

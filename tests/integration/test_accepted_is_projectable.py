@@ -155,7 +155,8 @@ class Story:
 
     def work(self, quarters: int, share: int) -> None:
         day = (FIRST + (datetime.now(UTC) - timedelta(days=1) - FIRST) * (share / 1e6)).date()
-        raw = {"site_id": str(self.world.sorting_centre), "worker_ref": f"W-{uuid4().hex[:4]}"}
+        worker = f"W-{uuid4().hex[:4].upper()}"
+        raw = {"site_id": str(self.world.sorting_centre), "worker_ref": worker}
         raw |= {"contract": "insertion", "activity": "sorting", "hours": str(Decimal(quarters) / 4)}
         raw["date"] = day.isoformat()
         body = schemas.WorkLogCreate.model_validate(raw)

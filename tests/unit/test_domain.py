@@ -80,7 +80,11 @@ def test_work_values() -> None:
             hundredths_of_hours(hours)
     with pytest.raises(errors.InvalidWorkLog):
         check_worker_ref("Marie Dupont")  # a name, never
-    assert check_worker_ref("W-INS-07") == "W-INS-07"
+    for name in ("Fatima_Benali-1987", "FATIMA_BENALI-1987", "w-benali", "MARIE", "W-0042\n"):
+        with pytest.raises(errors.InvalidWorkLog):
+            check_worker_ref(name)
+    for pseudonym in ("W-INS-07", "W-0042", "ICIAD-17", "E-03", "W-001-001"):
+        assert check_worker_ref(pseudonym) == pseudonym
     with pytest.raises(errors.InvalidWorkLog):
         check_work_date(date(2026, 9, 15), date(2026, 9, 14))
     assert moisture_basis_points("30") == 3000
