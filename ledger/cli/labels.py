@@ -8,10 +8,13 @@ from uuid import UUID
 
 import typer
 
+from ledger.cli.demo import demo_labels
+
 if TYPE_CHECKING:  # the rest is imported by the commands themselves: `--help` stays fast
     from ledger.application.ledger import Ledger
 
 labels_app = typer.Typer(help="Label codes: allocate blocks for pre-printing, print sheets.")
+labels_app.command("demo")(demo_labels)
 
 Layout = Annotated[str, typer.Option(help="3x8 (70 x 37 mm) or 2x5 (105 x 57 mm)")]
 

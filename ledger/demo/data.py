@@ -337,6 +337,7 @@ class Moves:
     ) -> None:
         lot = Lot(self.new_id("batch"), material, mass_g, site, material, at)
         cmd = Collect(
+            label_code=self.label_for(lot),
             material=material,
             mass_kg=kg(mass_g),
             site_id=demo_id("site", site),
@@ -402,7 +403,11 @@ class Moves:
             inputs=[TransformInput(lot.id) for lot in inputs],
             outputs=[
                 TransformOutput(
-                    lot.material, kg(lot.mass_g), batch_id=lot.id, moisture_pct=moisture
+                    lot.material,
+                    kg(lot.mass_g),
+                    label_code=self.label_for(lot),
+                    batch_id=lot.id,
+                    moisture_pct=moisture,
                 )
                 for lot in produced
             ],
@@ -446,6 +451,10 @@ class Moves:
         self.record("sorting_centre", cmd)
 
     # -- bookkeeping -----------------------------------------------------------------------
+
+    def label_for(self, lot: Lot) -> str | None:
+        """The label code stuck on a new lot: none, unless the story labels lots."""
+        return None
 
     def new_id(self, kind: str) -> UUID:
         self.counts[kind] += 1

@@ -58,6 +58,7 @@ from ledger.demo.data import (
     demo_id,
     public_holidays,
 )
+from ledger.demo.labelling import DemoLabels
 from ledger.demo.metabolism import load_metabolism
 from ledger.demo.parties import (
     BY_COLLECTIVE,
@@ -213,6 +214,10 @@ class Activity(Moves):
     def __init__(self, seed: int, end: date) -> None:
         super().__init__(seed, end, DAYS)
         self.last_emptied = {c.key: self.start - timedelta(days=7) for c in self.containers}
+        self.labels = DemoLabels(self.run_key, self.start, DAYS)
+
+    def label_for(self, lot: Lot) -> str | None:
+        return self.labels.next_code(self.specs[lot.site].owner, lot.shelf, lot.ready)
 
     def write(self, ledger: Ledger) -> int:
         """Write the days not in the ledger yet, one transaction each; returns the events written.
@@ -222,6 +227,8 @@ class Activity(Moves):
         uow = UnitOfWork(ledger)
         loaded_before = demo_is_loaded(ledger)
         register_territory(ledger, uow)
+        for organisation, allocation in self.labels.allocations():
+            ledger.allocate_labels(demo_actor(organisation), allocation, uow=uow)
         written, days = 0, self.working_days()
         for day in days:
             self.steps, self.created = [], []

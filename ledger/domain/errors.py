@@ -309,6 +309,12 @@ class LabelAlreadyBound(Conflict):
     code = "label_already_bound"
 
 
+class LabelAlreadyAllocated(Conflict):
+    """A label code is allocated once: a block of given codes takes only free ones."""
+
+    code = "label_already_allocated"
+
+
 class BatchAlreadyLabelled(Conflict):
     """This batch already carries a label."""
 

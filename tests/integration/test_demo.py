@@ -11,10 +11,11 @@ from uuid import UUID
 
 import pytest
 
-from ledger.application.commands import Actor
+from ledger.application.commands import Actor, Collect, Transform
 from ledger.application.core import PARIS
 from ledger.application.ledger import Ledger
-from ledger.demo.loader import DemoAlreadyLoaded, demo_is_loaded, load_demo
+from ledger.demo.data import Lot, Step
+from ledger.demo.loader import Activity, DemoAlreadyLoaded, demo_is_loaded, load_demo
 from ledger.domain.errors import InvalidTime
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID
 from ledger.settings import Settings
@@ -246,3 +247,49 @@ def test_loading_again_completes_an_interrupted_load(
     finally:
         complete.close()
         interrupted.close()
+
+
+class Unlabelled(Activity):
+    """The same story told without labels."""
+
+    def label_for(self, lot: Lot) -> str | None:
+        return None
+
+
+def story(activity: Activity) -> list[Step]:
+    """Every command of the demo, day by day, as the loader would write them."""
+    steps: list[Step] = []
+    for day in activity.working_days():
+        activity.steps, activity.created = [], []
+        activity.simulate(day)
+        steps += activity.steps
+    return steps
+
+
+def without_labels(step: Step) -> Step:
+    match step.command:
+        case Collect() as cmd:
+            return replace(step, command=replace(cmd, label_code=None))
+        case Transform() as cmd:
+            outputs = [replace(output, label_code=None) for output in cmd.outputs]
+            return replace(step, command=replace(cmd, outputs=outputs))
+    return step
+
+
+def label_codes(step: Step) -> list[str | None]:
+    match step.command:
+        case Collect() as cmd:
+            return [cmd.label_code]
+        case Transform() as cmd:
+            return [output.label_code for output in cmd.outputs]
+    return []
+
+
+def test_labels_change_nothing_else_in_the_demos_story() -> None:
+    labelled = story(Activity(2026, END))
+
+    assert [without_labels(step) for step in labelled] == story(Unlabelled(2026, END))
+    codes = [code for step in labelled for code in label_codes(step) if code]
+    assert 300 < len(codes) == len(set(codes))
+    lots = sum(len(label_codes(step)) for step in labelled)
+    assert 0.2 < len(codes) / lots < 0.5  # a share of the lots: labels came in halfway

@@ -2,7 +2,9 @@
 
 A code is free when it was neither allocated here nor bound to a batch (labels printed elsewhere
 bind without allocation). Codes are drawn at random from 2^40; the few that are taken are drawn
-again, and the store's uniqueness of ``AllocatedCode`` ids settles any race.
+again, and the store's uniqueness of ``AllocatedCode`` ids settles any race. A caller may choose
+the block's id and its codes (a demo that must be the same every time, a run printed elsewhere
+declared at once): the same block again is a repeat, a taken code is refused.
 """
 
 from __future__ import annotations
@@ -24,7 +26,13 @@ from ledger.domain.allocation import (
     check_filiere,
 )
 from ledger.domain.batch import Batch
-from ledger.domain.errors import LabelNotFound, OrganisationNotAllowed
+from ledger.domain.errors import (
+    IdAlreadyUsed,
+    InvalidInput,
+    LabelAlreadyAllocated,
+    LabelNotFound,
+    OrganisationNotAllowed,
+)
 from ledger.domain.indexes import LabelBinding
 from ledger.domain.registry import FIELD_ROLES
 
@@ -33,16 +41,56 @@ FILIERE_NAMES = {"textile": "Textiles usagés", "wood": "Bois énergie", "flax":
 
 @dataclass(frozen=True)
 class AllocateLabels:
-    """Allocate ``count`` fresh codes for an organisation (the caller's by default)."""
+    """Allocate ``count`` fresh codes for an organisation (the caller's by default); ``codes``
+    chooses them (each must be free) and ``id`` the block's id."""
 
     count: int
     organisation_id: UUID | None = None
     filiere: str | None = None
+    id: UUID | None = None
+    codes: list[str] | None = None
 
 
 def code_ids(code: str) -> tuple[UUID, UUID]:
     """The ids that tell whether a code is taken: its allocation and its binding."""
     return AllocatedCode.create_id(code), LabelBinding.create_id(code)
+
+
+def chosen_codes(codes: list[str] | None, count: int) -> list[str] | None:
+    """The caller's codes in canonical form, one per label of the block."""
+    if codes is None:
+        return None
+    normal = list(dict.fromkeys(normalise_label_code(code) for code in codes))
+    if len(normal) != count:
+        raise InvalidInput(f"Give {count} distinct codes for a block of {count}.", count=count)
+    return normal
+
+
+def taken_refused(uow: UnitOfWork, codes: list[str]) -> list[str]:
+    """The chosen codes, once none of them is allocated or bound already."""
+    uow.prefetch_absent([i for code in codes for i in code_ids(code)])
+    for code in codes:
+        if any(uow.exists(i) for i in code_ids(code)):
+            raise LabelAlreadyAllocated(f"Label {code} is already allocated.", label_code=code)
+    return codes
+
+
+def repeat_block(
+    uow: UnitOfWork, cmd: AllocateLabels, holder_id: UUID, codes: list[str] | None
+) -> Outcome | None:
+    """A block id sent again: the same block (holder, filière, and its codes or as many) is a
+    repeat; another one a conflict."""
+    assert cmd.id is not None
+    if not uow.exists(cmd.id):
+        return None
+    block = uow.get(cmd.id, LabelBlock)
+    if (
+        block is None
+        or (block.holder_id, block.filiere, len(block.codes)) != (holder_id, cmd.filiere, cmd.count)
+        or codes not in (None, block.codes)
+    ):
+        raise IdAlreadyUsed(f"Id {cmd.id} is already used by something else.", id=str(cmd.id))
+    return Outcome(Ref("label_block", str(cmd.id), 1), duplicate=True)
 
 
 class AllocationCommands(LedgerCore):
@@ -64,10 +112,14 @@ class AllocationCommands(LedgerCore):
             holder = self.organisation(uow, cmd.organisation_id or actor.organisation_id)
             if not actor.is_admin and holder.id != actor.organisation_id:
                 raise OrganisationNotAllowed("Allocate labels for your own organisation only.")
+            chosen = chosen_codes(cmd.codes, count)
+            if cmd.id is not None and (repeat := repeat_block(uow, cmd, holder.id, chosen)):
+                return repeat
+            codes = self.fresh_codes(uow, count) if chosen is None else taken_refused(uow, chosen)
             block = LabelBlock._create(
                 LabelBlock.Allocated,
-                id=uuid4(),
-                codes=self.fresh_codes(uow, count),
+                id=cmd.id or uuid4(),
+                codes=codes,
                 holder_id=holder.id,
                 filiere=filiere,
                 **self.acted(actor),
