@@ -18,6 +18,7 @@ from ledger.api.errors import ERROR_RESPONSES
 from ledger.api.ratelimit import client_address, limiter
 from ledger.application.ledger import Ledger
 from ledger.domain.errors import Unauthenticated
+from ledger.territory.communes import shipped_communes
 from ledger.web.card import label_card
 from ledger.web.session import end_session, open_session, session_actor
 from ledger.web.shell import PAGES, STATIC, assets_version, render_shell
@@ -126,9 +127,15 @@ def context(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
     materials = [m.to_dict() for m in ledger.catalogue(refresh=True).all()]
     return {
         "me": me(ledger, actor.organisation_id, actor.role),
-        "sites": ledger.sites(),
+        "sites": [with_commune_name(site) for site in ledger.sites()],
         "materials": materials,
     }
+
+
+def with_commune_name(site: dict[str, Any]) -> dict[str, Any]:
+    """A site with its commune's name, so that a phone finds "Lillebonne" by typing it."""
+    commune = shipped_communes().get(site["commune_insee"] or "")
+    return {**site, "commune_name": commune.name if commune else None}
 
 
 @api.get("/card/{code}")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from labels import label_url
+from ledger.demo.data import COMMUNES
 from tests.web.conftest import opened, screenshot
 from tests.web.live import LiveServer, Territory
 
@@ -70,3 +73,81 @@ def test_the_pages_speak_english_on_request(
     expect(page.get_by_role("heading", name="Record the collection")).to_be_visible()
     expect(page.locator("#material-choices")).to_contain_text("Collected textiles (mixed)")
     screenshot(page, "label_collect_form_english")
+
+
+# -- many containers, and destinations that take only some filières ----------------------------
+
+PLACES = ("Place de l'Église", "Salle des fêtes", "Stade", "Cimetière", "École", "Mairie")
+SCREEN = 740  # the phone's height
+
+
+@dataclass
+class Caux:
+    """A collective with 30 street containers named by their place, not their commune."""
+
+    token: str
+    sites: dict[str, tuple[str, str]]  # id: name, commune
+    codes: list[str]
+
+
+@pytest.fixture(scope="module")
+def caux(world: Territory) -> Caux:
+    world.organisation("caux", "Collectif textile du Caux", ["collector"])
+    sites: dict[str, tuple[str, str]] = {}
+    for number, commune in enumerate(COMMUNES * 2):
+        place = PLACES[number % len(PLACES)]
+        name = f"Conteneur {place} n°{number + 1}"
+        latitude, longitude = commune.latitude + number / 5000, commune.longitude
+        world.site(
+            f"caux_{number}", "caux", name, "collection_point", commune.insee, latitude, longitude
+        )
+        sites[world.ids[f"caux_{number}"]] = (name, commune.name)
+    world.token("caux_collector", "caux", "collector")
+    block = {"count": 2, "organisation_id": world.ids["caux"], "filiere": "textile"}
+    return Caux(
+        world.tokens["caux_collector"], sites, world.post("admin", "/labels", block)["codes"]
+    )
+
+
+def test_thirty_containers_show_the_five_nearest_and_the_others_by_search(
+    phone: Callable[[str | None], Page], live: LiveServer, world: Territory, caux: Caux
+) -> None:
+    assert len(caux.sites) == 30
+    page = opened(phone(caux.token), signed_path(live, caux.codes[0]))
+
+    # Near Bolbec station: the five nearest containers are tiles, Bolbec's first; no other tile.
+    expect(page.locator("#site-choices .tile")).to_have_count(5)
+    expect(page.locator("#site-choices input:checked")).to_have_count(1)
+    nearest = page.locator("#site-choices .tile span").all_inner_texts()
+    assert nearest[:2] == ["Conteneur Salle des fêtes n°2", "Conteneur École n°17"]
+    assert page.locator("input[name='site']").count() == 5
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 2 * SCREEN, f"the collection page is {height} px tall"
+    screenshot(page, "collect_thirty_containers")
+
+    # A container at Saint-Nicolas-de-la-Haie, found by its commune typed loosely.
+    search = page.get_by_label("Autre site : tapez son nom ou sa commune (30 sites)")
+    search.press_sequentially("Fécamp")
+    expect(page.locator("#site-count")).to_have_text("Aucun site ne correspond à « Fécamp ».")
+    search.fill("")
+    search.press_sequentially("nicolas haie")
+    results = page.locator("#site-results .tile")
+    expect(results).to_have_count(2)
+    expect(page.locator("#site-count")).to_have_text("2 site(s) trouvé(s).")
+    expect(results.first).to_contain_text("Saint-Nicolas-de-la-Haie")
+    wanted = results.first.locator("span").inner_text()
+    search.press("Enter")  # picks the first result and goes to it; sends nothing
+    expect(page.locator("#site-results input").first).to_be_focused()
+    expect(page.locator("#site-results input").first).to_be_checked()
+    expect(page.locator("input[name='site']:checked")).to_have_count(1)
+    screenshot(page, "collect_search_by_commune")
+    page.fill("#mass", "96,4")
+    page.get_by_role("button", name="Enregistrer la collecte").click()
+
+    expect(page.locator("#batch-card")).to_contain_text(wanted)
+    label = world.get("admin", f"/labels/{caux.codes[0]}")
+    batch = world.get("admin", f"/batches/{label['batch_id']}")
+    assert (caux.sites[batch["site_id"]], batch["mass_kg"]) == (
+        (wanted, "Saint-Nicolas-de-la-Haie"),
+        96.4,
+    )

@@ -1,34 +1,12 @@
 // The forms of the label page: record a collection on a free label, act on a labelled batch.
 // Every form queues its command (sync.js); the ledger decides, the phone only proposes.
 import { t } from "./i18n.js";
-import { distanceKm, el, kg, materialName, nowIso, parseKg, uuid4 } from "./core.js";
+import { el, kg, materialName, nowIso, parseKg, uuid4 } from "./core.js";
+import { accepts, siteChoices, sitePicker, tiles } from "./sites.js";
 import { enqueue } from "./sync.js";
 
 const FIELD_ROLES = ["collector", "sorter", "transporter", "outlet"];
 const ROUTES = ["reuse", "recycling", "csr", "energy", "disposal"];
-
-/** Big radio tiles, one per choice; returns the fieldset and a getter of the chosen value. */
-function tiles(name, legend, choices, chosen) {
-  const set = el("fieldset", { class: "tiles", id: `${name}-choices` }, el("legend", {}, legend));
-  for (const choice of choices) {
-    const input = el("input", {
-      type: "radio",
-      name,
-      value: choice.value,
-      checked: choice.value === chosen,
-    });
-    set.append(
-      el(
-        "label",
-        { class: "tile" },
-        input,
-        el("span", {}, choice.label),
-        choice.note ? el("small", {}, choice.note) : null,
-      ),
-    );
-  }
-  return [set, () => set.querySelector("input:checked")?.value];
-}
 
 function massInput(id, label, optional = false) {
   const input = el("input", {
@@ -58,22 +36,6 @@ function form(onsubmit, ...children) {
 
 function submitButton(text) {
   return el("button", { class: "big primary", type: "submit" }, text);
-}
-
-/** Sites of my organisation, nearest first once the phone knows where it is. */
-function siteTiles(sites, position) {
-  const rows = sites.map((site) => {
-    const hasPlace = position && site.latitude !== null && site.longitude !== null;
-    const km = hasPlace ? distanceKm(position, site) : null;
-    return {
-      value: site.id,
-      label: site.name,
-      km,
-      note: km === null ? null : `${km.toLocaleString(undefined, { maximumFractionDigits: 1 })} km`,
-    };
-  });
-  rows.sort((a, b) => (a.km ?? Infinity) - (b.km ?? Infinity) || a.label.localeCompare(b.label));
-  return rows;
 }
 
 function locate() {
@@ -127,17 +89,18 @@ export function collectForm(code, context, filiere, done) {
     more.remove();
   });
   const [massField, mass] = massInput("mass", t("collect.mass"));
-  let [siteSet, site] = tiles("site", t("collect.container"), siteTiles(mine, null), null);
+  let [siteSet, site] = sitePicker("site", t("collect.container"), siteChoices(mine, null), null);
   const locating = el("p", { class: "hint" }, t("collect.locating"));
   locate().then((position) => {
     locating.remove();
     if (!position) return;
     const chosen = site();
-    const [sorted, getter] = tiles(
+    const nearest = siteChoices(mine, position);
+    const [sorted, getter] = sitePicker(
       "site",
       t("collect.container"),
-      siteTiles(mine, position),
-      chosen ?? siteTiles(mine, position)[0].value,
+      nearest,
+      chosen ?? nearest[0].value,
     );
     siteSet.replaceWith(sorted);
     siteSet = sorted;
@@ -225,15 +188,22 @@ export function weighForm(batch, done) {
   );
 }
 
+/** The batch's filière: from the ledger's card, else from the catalogue (a batch known offline). */
+function filiereOf(batch, context) {
+  return batch.filiere ?? context.materials.find((m) => m.code === batch.material)?.filiere ?? null;
+}
+
 export function dispatchForm(batch, context, done) {
   const here = context.sites.find((s) => s.id === batch.site_id);
+  const filiere = filiereOf(batch, context);
   const others = context.sites.filter(
-    (s) => s.id !== batch.site_id && s.kind !== "collection_point",
+    (s) => s.id !== batch.site_id && s.kind !== "collection_point" && accepts(s, filiere),
   );
-  const [set, site] = tiles(
+  if (!others.length) return el("p", { class: "notice warn" }, t("dispatch.no_site"));
+  const [set, site] = sitePicker(
     "destination",
     t("action.dispatch_to"),
-    siteTiles(others, here?.latitude != null ? here : null),
+    siteChoices(others, here?.latitude != null ? here : null),
     null,
   );
   return form(

@@ -157,6 +157,17 @@ const WORDS = {
     "error.batch_not_found": "Lot inconnu du registre.",
     "error.mass_balance_violation":
       "Les sorties ne correspondent pas aux entrées (écart de plus de 2 %).",
+    "error.filiere_not_accepted":
+      "Ce site ne prend pas les lots de {filiere} : choisissez un site qui les accepte.",
+    "filiere.textile": "textiles",
+    "filiere.flax": "lin",
+    "filiere.wood": "bois énergie",
+    "site.search": "Autre site : tapez son nom ou sa commune ({n} sites)",
+    "site.results": "Sites trouvés",
+    "site.found": "{n} site(s) trouvé(s).",
+    "site.more": "Les {n} premiers sur {total} : précisez.",
+    "site.none": "Aucun site ne correspond à « {q} ».",
+    "dispatch.no_site": "Aucun site enregistré ne prend les lots de cette filière.",
   },
   en: {
     "app.name": "Filière ledger",
@@ -309,6 +320,17 @@ const WORDS = {
     "error.invalid_mass": "Mass refused.",
     "error.batch_not_found": "The ledger knows no such batch.",
     "error.mass_balance_violation": "Outputs do not match inputs (more than 2 % apart).",
+    "error.filiere_not_accepted":
+      "This site does not take {filiere} batches: choose a site that accepts them.",
+    "filiere.textile": "textile",
+    "filiere.flax": "flax",
+    "filiere.wood": "energy wood",
+    "site.search": "Another site: type its name or commune ({n} sites)",
+    "site.results": "Sites found",
+    "site.found": "{n} site(s) found.",
+    "site.more": "The first {n} of {total}: type more.",
+    "site.none": "No site matches “{q}”.",
+    "dispatch.no_site": "No registered site takes batches of this filière.",
   },
 };
 
@@ -330,6 +352,8 @@ export function errorText(error) {
   if (!error) return "";
   if (error.code === "depends_on_refused") return t("sync.dependency");
   const key = `error.${error.code}`;
-  const text = t(key);
+  const details = error.details ?? {};
+  const vars = { ...details, filiere: details.filiere && t(`filiere.${details.filiere}`) };
+  const text = t(key, vars);
   return text === key ? (error.message ?? error.code) : text;
 }

@@ -13,6 +13,7 @@ const ASSETS = [
   "/static/web/store.js",
   "/static/web/sync.js",
   "/static/web/forms.js",
+  "/static/web/sites.js",
   "/static/web/label.js",
   "/static/web/scan.js",
   "/static/web/login.js",
