@@ -151,3 +151,52 @@ def test_thirty_containers_show_the_five_nearest_and_the_others_by_search(
         (wanted, "Saint-Nicolas-de-la-Haie"),
         96.4,
     )
+
+
+def test_a_textile_bag_is_offered_no_flax_mill_and_a_late_refusal_reads_plainly(
+    phone: Callable[[str | None], Page], live: LiveServer, world: Territory
+) -> None:
+    world.organisation("linen", "Coopérative linière du Caux", ["processor"])
+    world.site("flax_mill", "linen", "Teillage de Nointot", "processing", "76468", 49.6, 0.4753)
+    world.call(
+        "admin", "PATCH", f"/sites/{world.ids['flax_mill']}", json={"accepts_filieres": ["flax"]}
+    )
+    world.site("depot", "linen", "Entrepôt de Port-Jérôme", "warehouse", "76476", 49.4894, 0.5719)
+    code = world.post("admin", "/labels", {"count": 1, "filiere": "textile"})["codes"][0]
+    bag = {"label_code": code, "material": "textile.collected", "mass_kg": 230}
+    bag |= {"site_id": world.ids["lillebonne"], "occurred_at": "2026-01-06T09:00:00+01:00"}
+    batch = world.post("collector", "/batches", bag)
+    page = opened(phone(world.tokens["collector"]), signed_path(live, code))
+
+    page.get_by_role("button", name="Expédier").click()
+    destinations = page.locator("#destination-choices")
+    expect(destinations).to_contain_text("Atelier de tri de Bolbec")
+    expect(destinations).to_contain_text("Entrepôt de Port-Jérôme")
+    expect(page.get_by_text("Teillage de Nointot")).to_have_count(0)  # flax only: not offered
+
+    # Offline, the bag is sent to the depot, which meanwhile took wood only: the ledger refuses.
+    page.context.set_offline(True)
+    world.call(
+        "admin", "PATCH", f"/sites/{world.ids['depot']}", json={"accepts_filieres": ["wood"]}
+    )
+    page.get_by_text("Entrepôt de Port-Jérôme").click()
+    page.get_by_role("button", name="Enregistrer l'expédition").click()
+    expect(page.locator("#flash")).to_have_text(
+        "Enregistré sur le téléphone : envoi au retour du réseau."
+    )
+    page.context.set_offline(False)
+    opened(page, "/outbox")
+    refusal = "Ce site ne prend pas les lots de textiles : choisissez un site qui les accepte."
+    expect(page.locator("#queue [data-status='refused']")).to_contain_text(refusal)
+    screenshot(page, "outbox_filiere_refused")
+    opened(page, signed_path(live, code))
+    expect(page.locator(".notice.bad")).to_have_text(
+        f"Expédition · Refusé par le registre : {refusal}"
+    )
+    expect(page.locator("#batch-card")).to_contain_text("En stock")
+    assert world.get("admin", f"/batches/{batch['id']}")["state"] == "held"
+    page.get_by_role("button", name="Language").click()
+    page.wait_for_selector("body[data-ready='true']")
+    expect(page.locator(".notice.bad")).to_contain_text(
+        "This site does not take textile batches: choose a site that accepts them."
+    )
