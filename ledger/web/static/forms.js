@@ -93,7 +93,10 @@ export function collectForm(code, context, filiere, done) {
   const locating = el("p", { class: "hint" }, t("collect.locating"));
   locate().then((position) => {
     locating.remove();
-    if (!position) return;
+    const typing =
+      siteSet.contains(document.activeElement) ||
+      siteSet.querySelector("input[type=search]")?.value;
+    if (!position || typing) return; // never reorder what the user is choosing from
     const chosen = site();
     const nearest = siteChoices(mine, position);
     const [sorted, getter] = sitePicker(

@@ -19,7 +19,8 @@ export function siteChoices(sites, position) {
     const hasPlace = position && site.latitude !== null && site.longitude !== null;
     const km = hasPlace ? distanceKm(position, site) : null;
     const where = site.commune_name ?? site.city ?? null;
-    const distance = km === null ? null : `${km.toLocaleString(LOCALE, { maximumFractionDigits: 1 })} km`;
+    const distance =
+      km === null ? null : `${km.toLocaleString(LOCALE, { maximumFractionDigits: 1 })} km`;
     const note = [where, distance].filter(Boolean).join(" · ") || null;
     return {
       value: site.id,
