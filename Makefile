@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address printed on labels and in QR codes: where `make run` serves, unless set (a phone on
+# the local network needs the machine's address: make run HOST=0.0.0.0 LEDGER_PUBLIC_BASE_URL=…).
+LEDGER_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+export LEDGER_PUBLIC_BASE_URL
 
 .PHONY: run test check lint typecheck pytest install demo bench clean
 
@@ -18,11 +22,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-## Serve the ledger on http://$(HOST):$(PORT) with the demo territory loaded when the ledger is empty.
+## Serve the ledger on http://$(HOST):$(PORT) with the demo territory loaded when the ledger is
+## empty; the admin token is kept in var/admin.token and reused at the next start.
 run: install
 	@mkdir -p var
-	$(BIN)/ledger demo --if-empty
-	$(BIN)/ledger serve --host $(HOST) --port $(PORT) --print-admin-token
+	LEDGER_DATABASE_URL=$${LEDGER_DATABASE_URL:-sqlite:///$(CURDIR)/var/ledger.db} $(BIN)/ledger demo --if-empty
+	LEDGER_DATABASE_URL=$${LEDGER_DATABASE_URL:-sqlite:///$(CURDIR)/var/ledger.db} $(BIN)/ledger serve --host $(HOST) --port $(PORT) --admin-token-file var/admin.token
 
 ## Lint, type-check and run the whole suite on SQLite and PostgreSQL.
 test: install lint typecheck pytest

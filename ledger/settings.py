@@ -10,6 +10,22 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/ledger.db"
+LEDGER_FILE = Path("var") / "ledger.db"
+
+
+def default_database_url(cwd: Path | None = None) -> str:
+    """The ledger a command opens when ``LEDGER_DATABASE_URL`` is unset: the nearest
+    ``var/ledger.db`` in this folder or a parent; else the checkout's own ``var/ledger.db`` when
+    the ledger runs from its source tree (``make run`` and ``make install`` set it up so); else
+    ``./var/ledger.db``. The command line says which one it opened."""
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / LEDGER_FILE).is_file():
+            return f"sqlite:///{folder / LEDGER_FILE}"
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "ledger" / "settings.py").is_file():
+        return f"sqlite:///{checkout / LEDGER_FILE}"
+    return DEFAULT_DATABASE_URL
 
 
 @dataclass(frozen=True)
@@ -31,7 +47,7 @@ class Settings:
         """Read the ``LEDGER_*`` variables; anything unset keeps its default."""
         env = os.environ if environ is None else environ
         return cls(
-            database_url=env.get("LEDGER_DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_url=env.get("LEDGER_DATABASE_URL") or default_database_url(),
             database_schema=env.get("LEDGER_DATABASE_SCHEMA", "public"),
             bootstrap_admin_token=env.get("LEDGER_BOOTSTRAP_ADMIN_TOKEN") or None,
             public_base_url=env.get("LEDGER_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
@@ -89,6 +105,16 @@ class Settings:
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_LOCK_TIMEOUT": "5",
         }
+
+    def describe_database(self) -> str:
+        """Where this ledger lives, for a person reading a command's output (no password)."""
+        if self.backend == "sqlite":
+            return f"SQLite file {self.sqlite_path.resolve()}"
+        env = self.eventsourcing_env()
+        return (
+            f"PostgreSQL {env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
+            f", schema {self.database_schema}"
+        )
 
     def signing_key(self) -> bytes:
         """The key for label signatures, sessions and form tokens (``ledger.storage.keys``

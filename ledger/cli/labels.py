@@ -19,10 +19,10 @@ labels_app.command("demo")(demo_labels)
 Layout = Annotated[str, typer.Option(help="3x8 (70 x 37 mm) or 2x5 (105 x 57 mm)")]
 
 
-def open_ledger() -> Ledger:
+def open_ledger(create: bool = False) -> Ledger:
     from ledger.cli.main import open_ledger as open_configured
 
-    return open_configured()
+    return open_configured(create)
 
 
 def write_sheet(ledger: Ledger, codes: list[str], output: Path, layout: str) -> None:
@@ -48,7 +48,7 @@ def allocate(
     from ledger.cli.main import cli_admin
     from ledger.domain.errors import LedgerError
 
-    ledger = open_ledger()
+    ledger = open_ledger(create=True)
     try:
         organisation = UUID(org) if org else None
         command = AllocateLabels(count, organisation, filiere)

@@ -44,12 +44,28 @@ def cli_admin() -> Actor:
     return Actor(SYSTEM_ORGANISATION_ID, "admin", "cli")
 
 
-def open_ledger() -> Ledger:
+def open_ledger(create: bool = False) -> Ledger:
+    """The configured ledger (``LEDGER_DATABASE_URL``, else the project's ``var/ledger.db``:
+    ``ledger.settings.default_database_url``), said on stderr. Only the commands that fill a
+    ledger (``serve``, ``demo``, ``import``…) may start a new SQLite file; the others refuse to
+    open one that does not exist rather than read an empty ledger."""
     from ledger.application.ledger import Ledger
     from ledger.settings import Settings
     from ledger.storage.database import prepare_database
 
     settings = Settings.from_env()
+    if settings.backend == "sqlite" and not settings.sqlite_path.is_file():
+        if not create:
+            typer.echo(
+                f"No ledger at {settings.sqlite_path.resolve()}. Set LEDGER_DATABASE_URL, run "
+                "the command from the project's folder, or start a ledger with `ledger demo` "
+                "or `ledger serve`.",
+                err=True,
+            )
+            raise typer.Exit(2)
+        typer.echo(f"Ledger: a new {settings.describe_database()}", err=True)
+    else:
+        typer.echo(f"Ledger: {settings.describe_database()}", err=True)
     prepare_database(settings)
     return Ledger(settings)
 
@@ -60,6 +76,13 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (use PostgreSQL for >1)")] = 1,
     print_admin_token: Annotated[bool, typer.Option(help="Issue and print an admin token")] = False,
+    admin_token_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep an admin token in this file (mode 0600) and print it; the next start "
+            "reuses it while it is valid (`make run` keeps var/admin.token)"
+        ),
+    ] = None,
 ) -> None:
     """Serve the API and pages as configured by LEDGER_* variables (never loads demo data)."""
     import uvicorn
@@ -72,21 +95,47 @@ def serve(
     if workers > 1 and settings.backend == "sqlite":
         typer.echo("Several workers need PostgreSQL: SQLite has one writer at a time.", err=True)
         raise typer.Exit(2)
-    ledger = open_ledger()
+    ledger = open_ledger(create=True)
     try:
         require_secret_key(ledger.settings)
     except MissingSecretKey as error:
         ledger.close()
         typer.echo(f"Not started: {error}", err=True)
         raise typer.Exit(2) from None
-    if print_admin_token:
+    if admin_token_file is not None:
+        secret = kept_admin_token(ledger, admin_token_file)
+        typer.echo(f"Admin token (kept in {admin_token_file}): {secret}")
+    elif print_admin_token:
         _, secret = ledger.issue_token(
-            cli_admin(), IssueToken(cli_admin().organisation_id, "admin")
+            cli_admin(), IssueToken(cli_admin().organisation_id, "admin", "printed at start")
         )
         typer.echo(f"Admin token (shown once): {secret}")
     ledger.close()
     typer.echo(f"Filière ledger on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run("ledger.api.asgi:app_from_env", factory=True, host=host, port=port, workers=workers)
+
+
+def kept_admin_token(ledger: Ledger, path: Path) -> str:
+    """The admin token kept in ``path`` if the ledger still accepts it, else a new one written
+    there (readable by its owner only)."""
+    import os
+
+    from ledger.application.commands import IssueToken
+    from ledger.domain.errors import Unauthenticated
+
+    try:
+        kept = path.read_text(encoding="utf-8").strip()
+        if ledger.authenticate(kept).role == "admin":
+            return kept
+    except (OSError, UnicodeDecodeError, Unauthenticated):
+        pass
+    issued = IssueToken(cli_admin().organisation_id, "admin", f"kept in {path.name}")
+    _, secret = ledger.issue_token(cli_admin(), issued)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as kept_file:
+        kept_file.write(secret + "\n")
+    return secret
 
 
 @app.command()
@@ -205,7 +254,7 @@ def demo(
     from ledger.demo.loader import demo_is_loaded, load_demo
     from ledger.domain.errors import LedgerError
 
-    ledger = open_ledger()
+    ledger = open_ledger(create=True)
     if if_empty and (demo_is_loaded(ledger) or not ledger.is_empty()):
         typer.echo("The ledger already holds data: demo not loaded.")
         return
@@ -223,6 +272,9 @@ def demo(
 def token_create(
     org: Annotated[str, typer.Option("--org", help="Organisation id")],
     role: Annotated[str, typer.Option("--role", help="admin, collector, sorter, …")],
+    label: Annotated[
+        str, typer.Option("--label", help="Whose or which device's token (shown in the list)")
+    ] = "",
 ) -> None:
     """Issue a token for an organisation and role, and print it (shown only once)."""
     from ledger.application.commands import IssueToken
@@ -239,7 +291,7 @@ def token_create(
         raise typer.Exit(2) from None
     ledger = open_ledger()
     try:
-        _, secret = ledger.issue_token(cli_admin(), IssueToken(organisation_id, role))
+        _, secret = ledger.issue_token(cli_admin(), IssueToken(organisation_id, role, label))
     except LedgerError as error:
         typer.echo(f"Refused: {error.message}", err=True)
         raise typer.Exit(1) from None
@@ -272,7 +324,7 @@ def import_file(
     total = count_lines(file)
     from ledger.cli.importer import Importer
 
-    ledger = open_ledger()
+    ledger = open_ledger(create=True)
     results_path = results or file.with_suffix(".results.jsonl")
     importer = Importer(ledger, chunk_size=chunk)
     counts = {"ok": 0, "duplicate": 0, "error": 0}

@@ -140,7 +140,7 @@ def import_communes(
             typer.echo(f"row {number}: needs a commune code, a name and a population", err=True)
             raise typer.Exit(1)
         rows.append([code, name, int(population)])
-    ledger = open_ledger()
+    ledger = open_ledger(create=True)
     try:
         outcome = ledger.import_communes(cli_admin(), year, source, rows)
     except LedgerError as error:

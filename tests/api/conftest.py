@@ -105,3 +105,6 @@ def api(client: TestClient) -> Api:
     api.token("wood_collector", "energy", "collector")
     api.token("auditor", "workshop", "auditor")
     return api
+
+
+# The territory whose every name injects markup (tests of escaping on the pages).

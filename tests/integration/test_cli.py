@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from bench.workload import registry, uid
 from ledger.application.ledger import Ledger
 from ledger.cli.main import app
+from ledger.projections.registry import token_records
 from ledger.settings import Settings
 from tests.codes import CODES
 
@@ -114,13 +115,93 @@ def test_token_create_prints_a_token_that_authenticates(
         app, ["token", "create", "--org", str(SYSTEM_ORGANISATION_ID), "--role", "auditor"]
     )
     assert result.exit_code == 0, result.output
-    actor = ledger.authenticate(result.output.strip())
+    actor = ledger.authenticate(result.stdout.strip())
+    assert f"Ledger: {settings.describe_database()}" in result.stderr
     assert (actor.role, actor.organisation_id) == ("auditor", SYSTEM_ORGANISATION_ID)
     refused = runner.invoke(
         app, ["token", "create", "--org", str(SYSTEM_ORGANISATION_ID), "--role", "king"]
     )
     assert refused.exit_code == 1
     ledger.close()
+
+
+def test_token_create_keeps_its_label_in_the_token_list(
+    runner: CliRunner, settings: Settings
+) -> None:
+    from ledger.domain.registry import SYSTEM_ORGANISATION_ID
+
+    ledger = Ledger(settings)
+    args = ["token", "create", "--org", str(SYSTEM_ORGANISATION_ID), "--role", "auditor"]
+    result = runner.invoke(app, [*args, "--label", "Cabinet d'audit · tablette"])
+    assert result.exit_code == 0, result.output
+    try:
+        from ledger.projections.runner import ProjectionRunner
+
+        views = ProjectionRunner(ledger)
+        views.catch_up()
+        listed = token_records(views.db, SYSTEM_ORGANISATION_ID, {})
+        views.close()
+    finally:
+        ledger.close()
+    assert "Cabinet d'audit · tablette" in [token["label"] for token in listed]
+
+
+def test_a_command_that_reads_does_not_start_an_empty_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "elsewhere" / "var" / "ledger.db"
+    monkeypatch.setenv("LEDGER_DATABASE_URL", f"sqlite:///{missing}")
+    runner = CliRunner()
+    for args in (["export", "events"], ["audit", "verify"], ["project", "--once"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"No ledger at {missing}" in result.stderr
+        assert not missing.exists()
+        assert not missing.parent.exists()
+    started = runner.invoke(app, ["demo", "--if-empty"])  # a command that fills one may start it
+    assert started.exit_code == 0, started.output
+    assert f"Ledger: a new SQLite file {missing}" in started.stderr
+    assert missing.is_file()
+
+
+def test_the_default_ledger_is_the_nearest_var_ledger_db_else_the_checkouts(
+    tmp_path: Path,
+) -> None:
+    from ledger.settings import default_database_url
+
+    project = tmp_path / "centre"
+    (project / "var").mkdir(parents=True)
+    (project / "var" / "ledger.db").touch()
+    (project / "imports" / "2026").mkdir(parents=True)
+    found = default_database_url(project / "imports" / "2026")
+    assert found == f"sqlite:///{project / 'var' / 'ledger.db'}"
+    checkout = Path(__file__).resolve().parents[2]
+    nothing_near = default_database_url(tmp_path)
+    assert nothing_near == f"sqlite:///{checkout / 'var' / 'ledger.db'}"
+
+
+def test_serve_keeps_the_admin_token_in_a_file_and_reuses_it(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import stat
+
+    from ledger.cli.main import kept_admin_token
+
+    kept = tmp_path / "var" / "admin.token"
+    ledger = Ledger(settings)
+    try:
+        first = kept_admin_token(ledger, kept)
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+        assert ledger.authenticate(first).role == "admin"
+        position = ledger.event_log.max_position()
+        assert kept_admin_token(ledger, kept) == first  # a restart: no new token
+        assert ledger.event_log.max_position() == position
+        kept.write_text("not-a-token\n")
+        replaced = kept_admin_token(ledger, kept)
+        assert replaced != first
+        assert ledger.authenticate(replaced).role == "admin"
+    finally:
+        ledger.close()
 
 
 def test_demo_if_empty_loads_once(runner: CliRunner, settings: Settings) -> None:
