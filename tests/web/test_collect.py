@@ -173,6 +173,7 @@ def test_a_textile_bag_is_offered_no_flax_mill_and_a_late_refusal_reads_plainly(
     expect(destinations).to_contain_text("Atelier de tri de Bolbec")
     expect(destinations).to_contain_text("Entrepôt de Port-Jérôme")
     expect(page.get_by_text("Teillage de Nointot")).to_have_count(0)  # flax only: not offered
+    screenshot(page, "dispatch_destinations")
 
     # Offline, the bag is sent to the depot, which meanwhile took wood only: the ledger refuses.
     page.context.set_offline(True)

@@ -65,8 +65,10 @@ function collectable(context, filiere, everything) {
 }
 
 export function collectForm(code, context, filiere, done) {
-  const mine = context.sites.filter((s) => s.organisation_id === context.me.organisation_id);
-  if (!mine.length) return el("p", { class: "notice warn" }, t("collect.no_site"));
+  const ours = context.sites.filter((s) => s.organisation_id === context.me.organisation_id);
+  if (!ours.length) return el("p", { class: "notice warn" }, t("collect.no_site"));
+  const fitting = ours.filter((s) => accepts(s, filiere)); // the label's filière, when it has one
+  const mine = fitting.length ? fitting : ours;
   const materials = collectable(context, filiere, false);
   const toChoice = (m) => ({ value: m.code, label: materialName(m) });
   let [materialSet, material] = tiles(
