@@ -443,7 +443,8 @@ class Batch(Aggregate):
         if self.state is not BatchState.IN_TRANSIT:
             raise BatchNotInTransit("Only a batch in transit can have its receipt refused.")
         self.check_order(acted["occurred_at"])
-        assert self.site_id is not None and self.destination_site_id is not None
+        assert self.site_id is not None
+        assert self.destination_site_id is not None
         assert self.dispatch_version is not None
         self.trigger_event(
             self.ReceiptRefused,

@@ -306,21 +306,28 @@ class BatchCommands(LedgerCore):
         """Correct the mass, material, time or transport of an earlier event, giving a reason."""
 
         def action(uow: UnitOfWork, _: str) -> Outcome:
-            self.require_role(actor, *FIELD_ROLES)
-            batch = self.batch_for(uow, actor, batch_id)
-            if not cmd.reason.strip():
-                raise InvalidInput("A correction needs a reason.")
-            mass_g = optional_grams_from_kg(cmd.mass_kg)
-            material = self.material(cmd.material).code if cmd.material else None
-            corrected_at = None
-            if cmd.occurred_at is not None:
-                corrected_at = check_occurred_at(cmd.occurred_at, self.now())
-            transport = transports.transport(self, uow, cmd.transport)
-            acted = self.acted(actor, self.now())
-            reason = cmd.reason.strip()
-            batch.correct(
-                cmd.corrects_version, mass_g, material, corrected_at, reason, transport, **acted
-            )
-            return Outcome(batch_ref(batch))
+            return Outcome(batch_ref(self.corrected(uow, actor, batch_id, cmd)))
 
         return self.command("correct", batch_id, cmd, idempotency, uow, action)
+
+    def corrected(self, uow: UnitOfWork, actor: Actor, batch_id: UUID, cmd: Correct) -> Batch:
+        """The batch with the correction applied (saved only if the unit of work commits).
+
+        Field roles and supervisors correct the batches their organisation holds, or that are
+        on their way to it."""
+        self.require_role(actor, *FIELD_ROLES, "supervisor")
+        batch = self.batch_for(uow, actor, batch_id)
+        if not cmd.reason.strip():
+            raise InvalidInput("A correction needs a reason.")
+        mass_g = optional_grams_from_kg(cmd.mass_kg)
+        material = self.material(cmd.material).code if cmd.material else None
+        corrected_at = None
+        if cmd.occurred_at is not None:
+            corrected_at = check_occurred_at(cmd.occurred_at, self.now())
+        transport = transports.transport(self, uow, cmd.transport)
+        acted = self.acted(actor, self.now())
+        reason = cmd.reason.strip()
+        batch.correct(
+            cmd.corrects_version, mass_g, material, corrected_at, reason, transport, **acted
+        )
+        return batch

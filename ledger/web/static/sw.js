@@ -14,6 +14,7 @@ const ASSETS = [
   "/static/web/sync.js",
   "/static/web/forms.js",
   "/static/web/label.js",
+  "/static/web/refusal.js",
   "/static/web/scan.js",
   "/static/web/login.js",
   "/static/web/outbox.js",
