@@ -103,3 +103,51 @@ def test_only_those_who_may_correct_see_the_page_and_the_link(api: Api) -> None:
     sign_in(api, "collectors_supervisor")
     assert 'id="correct-link"' in api.client.get(f"/audit/batch/{batch}").text
     assert api.client.get(f"/batches/{batch}/correct").status_code == 200
+
+
+def sorted_fraying_lot(api: Api) -> tuple[str, str]:
+    """A 412.5 kg bale sorted at Bolbec: 250 kg of fraying feedstock among the outputs."""
+    bag = bale(api)
+    body = {"to_site_id": api.ids["sorting_centre"], "occurred_at": at(1)}
+    api.written("collector", f"/batches/{bag}/dispatches", body)
+    api.written("sorter", f"/batches/{bag}/receipts", {"occurred_at": at(2)})
+    sorting = {
+        "process": "sorting",
+        "site_id": api.ids["sorting_centre"],
+        "occurred_at": at(3),
+        "inputs": [{"batch_id": bag}],
+        "outputs": [
+            {"material": "textile.reuse.cream", "mass_kg": 150},
+            {"material": "textile.recycling.fraying", "mass_kg": 250},
+            {"material": "textile.waste", "mass_kg": 12.5},
+        ],
+    }
+    made = api.written("sorter", "/transformations", sorting)
+    lot = next(o for o in made["outputs"] if o["material"] == "textile.recycling.fraying")
+    quarter = f"{at(3)[:4]}-Q{(int(at(3)[5:7]) - 1) // 3 + 1}"
+    return str(lot["batch_id"]), quarter
+
+
+def test_a_sorted_lot_whose_material_was_wrong_moves_the_quarters_tonnes(api: Api) -> None:
+    lot, quarter = sorted_fraying_lot(api)
+    declared = {"organisation_id": api.ids["workshop"], "period": quarter}
+    assert api.post("supervisor", "/reports/refashion/declarations", declared).status_code == 201
+    sign_in(api, "sorter")
+    page = api.client.get(f"/batches/{lot}/correct", params={"lang": "en"}).text
+
+    preview = post(api, lot, page, material="textile.csr", step="preview")
+
+    assert preview.status_code == 200, preview.text
+    moved = re.findall(r'<tr class="moves"><td>(Refashion [^<]*)</td><td class="num">([^<]*)'
+                       r'</td><td class="num">([^<]*)</td>', preview.text)  # fmt: skip
+    assert moved == [
+        (f"Refashion {quarter}, Solid recovered fuel tonnes", "0\u00a0t", "0.25\u00a0t"),
+        (f"Refashion {quarter}, Recycling tonnes", "0.25\u00a0t", "0\u00a0t"),
+    ]
+    assert "will appear as a regularisation" in preview.text
+    saved = post(api, lot, preview.text, material="textile.csr", step="save")
+    assert saved.status_code == 303, saved.text
+    statement = api.get("auditor", "/reports/refashion", organisation_id=api.ids["workshop"],
+                        period=quarter).json()  # fmt: skip
+    assert statement["tonnes"]["recycling"] == 0
+    assert statement["tonnes"]["csr"] == 0.25
