@@ -363,6 +363,11 @@ class ReceiptCreate(Body):
     site_id: UUID | None = Field(default=None, description="Where it is received (checked).")
 
 
+class RefusalCreate(Body):
+    reason: str = Field(min_length=1, max_length=1000, description="Why the receipt is refused")
+    occurred_at: datetime
+
+
 class OutletBody(Body):
     name: str = Field(min_length=1, max_length=200)
     country: str = Field(description="ISO 3166 alpha-2")

@@ -184,6 +184,12 @@ class Receive:
 
 
 @dataclass(frozen=True)
+class RefuseReceipt:
+    reason: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
 class Outlet:
     name: str
     country: str

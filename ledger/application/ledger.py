@@ -5,6 +5,7 @@ from __future__ import annotations
 from ledger.application.handlers.allocation import AllocationCommands
 from ledger.application.handlers.batches import BatchCommands
 from ledger.application.handlers.communes import CommuneCommands
+from ledger.application.handlers.correction_preview import CorrectionPreviews
 from ledger.application.handlers.declarations import DeclarationCommands
 from ledger.application.handlers.registry import RegistryCommands
 from ledger.application.handlers.subscriptions import SubscriptionCommands
@@ -17,6 +18,7 @@ from ledger.application.territory_queries import TerritoryQueries
 
 class Ledger(
     RegistryCommands,
+    CorrectionPreviews,
     BatchCommands,
     TransformationCommands,
     WorkCommands,

@@ -52,6 +52,7 @@ STATES = {
     "Batch.Produced": "held",
     "Batch.Received": "held",
     "Batch.Dispatched": "in_transit",
+    "Batch.ReceiptRefused": "held",  # back at the site it left, with its sender
     "Batch.Consumed": "consumed",
     "Batch.Valorised": "valorised",
 }

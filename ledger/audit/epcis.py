@@ -3,7 +3,8 @@
 The document is JSON-LD (``application/ld+json``) and validates against GS1's EPCIS 2.0 JSON
 Schema. What it contains:
 
-- one event per collection, weighing, labelling, dispatch, receipt and valorisation of a batch
+- one event per collection, weighing, labelling, dispatch, receipt, refused receipt and
+  valorisation of a batch
   (``ObjectEvent``), and one per transformation (``TransformationEvent``, for sortings, merges and
   the other processes), whose ``occurred_at`` falls in the period (inclusive dates, Europe/Paris);
   business steps and dispositions are listed in ``ledger.audit.epcis_builder``;
@@ -17,7 +18,8 @@ Schema. What it contains:
   ``ledger.audit.register_codes``), ``fl:outletName``, ``fl:outletCountry``,
   ``fl:certificateRef``, ``fl:weightMethod``, ``fl:previousMassKg``, ``fl:ticketRef``,
   ``fl:labelCode``, ``fl:carrier``, ``fl:distanceKm``, ``fl:dispatchedMassKg``,
-  ``fl:discrepancyFlagged``, ``fl:correction``; in ILMD, ``fl:sourceCommuneInsee``,
+  ``fl:discrepancyFlagged``, ``fl:reason`` and ``fl:refusedVersion`` (a refused receipt: why,
+  and the version of the dispatch refused), ``fl:correction``; in ILMD, ``fl:sourceCommuneInsee``,
   ``fl:moisturePct`` and ``fl:labelCode``; in the header, ``fl:periodFrom``, ``fl:periodTo`` and
   ``fl:position`` (the last log position the document reflects) and the master data of
   ``ledger.audit.epcis_masterdata``.

@@ -15,6 +15,8 @@ weighing        OBSERVE   inspecting          (none)
 labelling       OBSERVE   ``fl:labelling``    (none): CBV has no step for sticking a label
 dispatch        OBSERVE   shipping            in_transit
 receipt         OBSERVE   receiving           active
+receipt refused OBSERVE   arriving            returned: it arrived and was sent back to the
+                                              site it left, whose holder has it again
 transformation  (n/a)     commissioning       active (the outputs come into being)
 valorisation    DELETE    by route: reuse → retail_selling / retail_sold; recycling and
                           disposal → decommissioning / disposed; csr and energy → destroying /
@@ -79,6 +81,7 @@ class FactBuilder:
             Batch.Labelled: self.labelled,
             Batch.Dispatched: self.dispatched,
             Batch.Received: self.received,
+            Batch.ReceiptRefused: self.refused,
             Batch.Valorised: self.valorised,
         }
 
@@ -232,6 +235,26 @@ class FactBuilder:
             lots=(Lot(event.originator_id, track.material, event.mass_g),),
             source=source,
             destination=Place(event.site_id, event.holder_id),
+            details=details,
+        )
+
+    def refused(self, event: Batch.ReceiptRefused) -> Fact | None:
+        """Seen arriving at the refusing site, returned to the sender's site (its location)."""
+        track = self.tracks.get(event.originator_id)
+        if track is None:
+            return None
+        details = {"fl:reason": event.reason, "fl:refusedVersion": event.dispatch_version}
+        return Fact(
+            OBJECT_EVENT,
+            "OBSERVE",
+            "arriving",
+            "returned",
+            **fact_fields(event),
+            read_point=event.refused_site_id,
+            location=event.site_id,
+            lots=(Lot(event.originator_id, track.material, None),),
+            source=Place(event.refused_site_id, self.site(event.refused_site_id).owner_id),
+            destination=Place(event.site_id, track.holder_id),
             details=details,
         )
 

@@ -149,6 +149,7 @@ def applied(ledger: Ledger, actor: Actor, command: Mapped, key: Idempotency) -> 
         "label": ledger.label,
         "dispatch": ledger.dispatch,
         "receive": ledger.receive,
+        "refuse": ledger.refuse_receipt,
         "valorise": ledger.valorise,
         "correct": ledger.correct,
     }

@@ -14,6 +14,7 @@ ObjectEvent OBSERVE, ``fl:labelling``       label            ``fl:labelCode``
 ObjectEvent shipping                        dispatch         the destination list's ``location``,
                                                              ``fl:carrier``, ``fl:distanceKm``
 ObjectEvent receiving                       receive          the kilograms received, the site
+ObjectEvent OBSERVE, arriving, returned     refuse receipt   ``fl:reason`` (required)
 ObjectEvent DELETE, decommissioning,        valorise         ``fl:route`` (required), the
 destroying or retail_selling                                 kilograms, the destination's
                                                              ``location`` (an outlet site) or
@@ -49,6 +50,7 @@ from ledger.application.commands import (
     Label,
     Outlet,
     Receive,
+    RefuseReceipt,
     Transform,
     TransformInput,
     TransformOutput,
@@ -114,6 +116,11 @@ def object_event(event: dict[str, Any], terms: Terms) -> Mapped:
     if action == "OBSERVE" and step == "receiving":
         received = received_kg(event)
         return Mapped("receive", Receive(moment, received, read.place(event, "bizLocation")), batch)
+    if action == "OBSERVE" and step == "arriving" and returned(event):
+        reason = terms.text("reason")
+        if not reason:
+            raise EpcisEventNotMapped("A refused receipt names its fl:reason.", field="fl:reason")
+        return Mapped("refuse", RefuseReceipt(reason, moment), batch)
     if action == "DELETE" and step in VALORISING:
         return Mapped("valorise", valorisation(event, terms, moment), batch)
     raise EpcisEventNotMapped(
@@ -121,6 +128,14 @@ def object_event(event: dict[str, Any], terms: Terms) -> Mapped:
         action=str(action),
         bizStep=step,
     )
+
+
+def returned(event: dict[str, Any]) -> bool:
+    """Whether the disposition is CBV's ``returned``, however written."""
+    disposition = str(event.get("disposition") or "")
+    for prefix in ("https://ref.gs1.org/cbv/Disp-", "urn:epcglobal:cbv:disp:"):
+        disposition = disposition.removeprefix(prefix)
+    return disposition == "returned"
 
 
 def collection(event: dict[str, Any], terms: Terms, batch: UUID, moment: Any) -> Collect:

@@ -92,6 +92,7 @@ class RegisterWalk:
             Batch.Labelled: self.on_labelled,
             Batch.Dispatched: self.on_dispatched,
             Batch.Received: self.on_received,
+            Batch.ReceiptRefused: self.on_receipt_refused,
             Batch.Valorised: self.on_valorised,
         }
         # one batch's running state, reset by ``rows``
@@ -173,6 +174,16 @@ class RegisterWalk:
         self.site_id = event.site_id
         if event.site_id == self.site.id:
             self.add(event, INCOMING, "received", from_site_id, self.site.id)
+
+    def on_receipt_refused(self, event: Batch.ReceiptRefused) -> None:
+        """A refused dispatch was no movement of waste: its row goes (the batch never left its
+        holder); the dispatch that sends it on is the one the register keeps."""
+        refused = event.dispatch_version
+        self.found = [
+            row
+            for row in self.found
+            if not (row.movement == "dispatched" and row.version == refused)
+        ]
 
     def on_valorised(self, event: Batch.Valorised) -> None:
         """A valorisation at an outlet, or where the batch is. Where the batch is, the site

@@ -149,6 +149,7 @@ class Batch(Aggregate):
         def apply(self, aggregate: Batch) -> None:
             aggregate.state = BatchState.IN_TRANSIT
             aggregate.destination_site_id = self.to_site_id
+            aggregate.dispatch_version = self.originator_version
             aggregate.transport_by_version[self.originator_version] = self.transport
             aggregate.note_occurred(self)
 
@@ -169,7 +170,31 @@ class Batch(Aggregate):
             aggregate.site_id = self.site_id
             aggregate.holder_id = self.holder_id
             aggregate.destination_site_id = None
+            aggregate.dispatch_version = None
             aggregate.mass_by_version[self.originator_version] = self.mass_g
+            aggregate.note_occurred(self)
+
+    class ReceiptRefused(Aggregate.Event):
+        """The destination refused the batch (sent to the wrong site, say): it is back with its
+        sender, held at the site it left, and may be dispatched again.
+
+        ``dispatch_version`` is the dispatch refused; ``refused_site_id`` the site that refused
+        it; ``site_id`` the site it is held at again. The refused dispatch is no transfer in
+        any figure.
+        """
+
+        site_id: UUID
+        refused_site_id: UUID
+        dispatch_version: int
+        reason: str
+        occurred_at: datetime
+        organisation_id: UUID
+        token_id: str
+
+        def apply(self, aggregate: Batch) -> None:
+            aggregate.state = BatchState.HELD
+            aggregate.destination_site_id = None
+            aggregate.dispatch_version = None
             aggregate.note_occurred(self)
 
     class Consumed(Aggregate.Event):
@@ -258,6 +283,7 @@ class Batch(Aggregate):
         self.site_id: UUID | None = None
         self.holder_id: UUID | None = None
         self.destination_site_id: UUID | None = None
+        self.dispatch_version: int | None = None  # the dispatch of a batch in transit
         self.state = BatchState.HELD
         self.parents: list[UUID] = []
         self.moisture_bp: int | None = None
@@ -407,6 +433,25 @@ class Batch(Aggregate):
             mass_g=received,
             dispatched_mass_g=dispatched,
             discrepancy_flagged=flagged,
+            **acted,
+        )
+
+    def refuse_receipt(self, reason: str, **acted: Any) -> None:
+        """The destination refuses a batch in transit to it (checked by the caller): it goes
+        back to its sender, held at the site it left."""
+        self.check_open()
+        if self.state is not BatchState.IN_TRANSIT:
+            raise BatchNotInTransit("Only a batch in transit can have its receipt refused.")
+        self.check_order(acted["occurred_at"])
+        assert self.site_id is not None
+        assert self.destination_site_id is not None
+        assert self.dispatch_version is not None
+        self.trigger_event(
+            self.ReceiptRefused,
+            site_id=self.site_id,
+            refused_site_id=self.destination_site_id,
+            dispatch_version=self.dispatch_version,
+            reason=reason,
             **acted,
         )
 

@@ -250,7 +250,7 @@ class BatchNotHeld(Conflict):
 
 
 class BatchNotInTransit(Conflict):
-    """Only a batch in transit can be received."""
+    """Only a batch in transit can be received, or its receipt refused."""
 
     code = "batch_not_in_transit"
 

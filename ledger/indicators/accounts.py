@@ -123,7 +123,9 @@ class FiliereAccount:
             "energy_inside_gj": gj(self.energy_kj),
             "apparent_consumption_kg": kg(apparent),
             "stock_change_kg": kg(self.stock_change_g),
-            "exports_by_route_kg": {r: kg(g) for r, g in sorted(self.exports_by_route_g.items())},
+            "exports_by_route_kg": {
+                r: kg(g) for r, g in sorted(self.exports_by_route_g.items()) if g
+            },
             "sorted_inside_kg": kg(self.sorted_g),
         }
 

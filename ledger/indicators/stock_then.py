@@ -29,6 +29,7 @@ STATE_OF_KIND = {
     "produced": "held",
     "received": "held",
     "dispatched": "in_transit",
+    "refused": "held",  # a refused receipt: back at the site it left (its dispatch restated)
     "consumed": "consumed",
     "valorised": "valorised",
 }

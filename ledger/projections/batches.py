@@ -147,6 +147,7 @@ class BatchesView:
             "Labelled",
             "Dispatched",
             "Received",
+            "ReceiptRefused",
             "Consumed",
             "Valorised",
             "Corrected",
@@ -422,6 +423,29 @@ class PageState:
             reference_g=dispatched_g,
         )
 
+    def on_receiptrefused(self, position: int, batch_id: str, event: Any) -> None:
+        """The refused dispatch is restated away (as if never sent: no transfer, no export),
+        and a fact of no mass says the batch is held again at the site it left."""
+        batch = self.batches[batch_id]
+        recorded_at = utc_text(event.timestamp)
+        for fact in self.dispatch_facts(batch_id, event):
+            amounts = tuple(None if a is None else -a for a in fact[14:17])
+            self.flows["refused.dispatched"].append(
+                (position, *fact[1:14], *amounts, fact[17], recorded_at)
+            )
+        batch["state"] = "held"
+        batch["destination_site_id"] = None
+        refused_site = self.text.id(event.refused_site_id)
+        route = self.route(batch["material"])
+        self.fact(position, event, batch, "refused", 0, route, other_site_id=refused_site)
+
+    def dispatch_facts(self, batch_id: str, event: Any) -> list[tuple[Any, ...]]:
+        """The facts of the refused dispatch, as they stand now (corrections included)."""
+        events = self.history(batch_id, event.originator_version)[:-1]
+        adjusting = Replay(self.catalogue, self.text, {}).run(batch_id, events).adjusting
+        replay = Replay(self.catalogue, self.text, patches(events, adjusting))
+        return replay.run(batch_id, events).dispatch_facts(batch_id, event)
+
     def on_consumed(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.batches[batch_id]
         self.fact(
@@ -514,6 +538,10 @@ class Replay(PageState):
 
     def facts(self) -> list[tuple[Any, ...]]:
         return [fact for facts in self.flows.values() for fact in facts]
+
+    def dispatch_facts(self, batch_id: str, event: Any) -> list[tuple[Any, ...]]:
+        version = event.dispatch_version
+        return [f for f in self.facts() if f[3] == "dispatched" and f[2] == version]
 
     def on_corrected(self, position: int, batch_id: str, event: Any) -> None:
         batch = self.batches[batch_id]

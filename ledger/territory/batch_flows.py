@@ -174,7 +174,7 @@ def transfers(db: ViewDatabase, year: int, filiere: str | None) -> list[tuple[st
         "GROUP BY site_id, other_site_id, filiere",
         params,
     )
-    return [(str(a), str(b), str(f), int(g)) for a, b, f, g in rows if b]
+    return [(str(a), str(b), str(f), int(g)) for a, b, f, g in rows if b and g]  # refused: 0
 
 
 def collections_by_place(

@@ -17,6 +17,7 @@ from ledger.application.ledger import Ledger
 from ledger.application.queries import recorded_at
 from ledger.application.representations import event_payload, iso
 from ledger.domain.errors import InvalidLabelCode, LabelNotFound
+from ledger.domain.registry import FIELD_ROLES
 
 LAST_EVENTS = 5
 
@@ -54,7 +55,21 @@ def label_card(
     if batch_id is not None:
         card["batch"] = batch_summary(ledger, UUID(batch_id))
         card["events"] = last_events(ledger, UUID(batch_id))
+        card["may_correct"] = may_correct(card["batch"], actor)
     return card
+
+
+def may_correct(batch: dict[str, Any], actor: Actor) -> bool:
+    """Whether the card offers the correction page (the ledger checks again there): field
+    roles and supervisors of the organisation holding the batch, or receiving it."""
+    if actor.is_admin:
+        return True
+    if actor.role not in (*FIELD_ROLES, "supervisor") and not actor.is_organisation_admin:
+        return False
+    mine = {batch["holder_id"]}
+    if batch["state"] == "in_transit":
+        mine.add(batch["destination_site_organisation_id"])
+    return str(actor.organisation_id) in mine
 
 
 def batch_summary(ledger: Ledger, batch_id: UUID) -> dict[str, Any]:

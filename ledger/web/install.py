@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ledger.web import territory_pages
 from ledger.web.desk import audit as audit_pages
+from ledger.web.desk import corrections as correction_pages
 from ledger.web.desk import dashboard as dashboard_page
 from ledger.web.desk import pages as desk_pages
 from ledger.web.pages import api, pages
@@ -20,6 +21,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(territory_pages.router)
     app.include_router(dashboard_page.router)
     app.include_router(audit_pages.router)
+    app.include_router(correction_pages.router)
     app.include_router(pages)
     app.include_router(api)
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-assets")

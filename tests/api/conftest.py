@@ -81,6 +81,11 @@ def client(settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture
 def api(client: TestClient) -> Api:
     """Caux Vallée de Seine in miniature, registered over HTTP."""
+    return caux_vallee_de_seine(client)
+
+
+def caux_vallee_de_seine(client: TestClient) -> Api:
+    """The small territory of ``api``, registered through ``client``."""
     api = Api(client)
     api.put(
         "admin",

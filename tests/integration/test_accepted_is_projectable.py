@@ -27,6 +27,7 @@ from ledger.application.commands import (
     Dispatch,
     LogWork,
     Receive,
+    RefuseReceipt,
     RegisterOrganisation,
     RegisterSite,
     Weigh,
@@ -65,6 +66,7 @@ steps = st.lists(
         st.tuples(st.just("weigh"), MASSES, TEXT),
         st.tuples(st.just("dispatch"), TEXT, st.integers(0, 20_000)),
         st.tuples(st.just("receive"), MASSES, st.none()),
+        st.tuples(st.just("refuse"), TEXT, st.none()),
         st.tuples(st.just("sort"), MASSES, TEXT),
         st.tuples(st.just("correct"), MASSES, TEXT),
         st.tuples(st.just("correct_time"), moments(), TEXT),
@@ -127,6 +129,11 @@ class Story:
             {"occurred_at": self.now(), "mass_kg": str(mass)}
         )
         self.ledger.receive(ADMIN, self.last(), Receive(**body.model_dump()))
+
+    def refuse(self, reason: str, _: Any) -> None:
+        raw = {"reason": reason, "occurred_at": self.now()}
+        body = schemas.RefusalCreate.model_validate(raw)
+        self.ledger.refuse_receipt(ADMIN, self.last(), RefuseReceipt(**body.model_dump()))
 
     def sort(self, mass: Decimal, _: str) -> None:
         output = str(uuid4())

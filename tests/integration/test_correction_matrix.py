@@ -33,6 +33,7 @@ from ledger.application.commands import (
     Dispatch,
     LogWork,
     Receive,
+    RefuseReceipt,
     Transform,
     TransformInput,
     TransformOutput,
@@ -84,6 +85,13 @@ class Workshop:
     def dispatched(self, bag: UUID, day: str) -> None:
         cmd = Dispatch(self.world.sorting_centre, at(f"{day}T09:00:00+02:00"))
         self.ledger.dispatch(self.actor("collector"), bag, cmd)
+
+    def refused_by_the_mill(self, bag: UUID, day: str) -> None:
+        """Sent to the mill by mistake at 08:30, refused there, held at the container again."""
+        cmd = Dispatch(self.world.mill_site, at(f"{day}T08:30:00+02:00"))
+        self.ledger.dispatch(self.actor("collector"), bag, cmd)
+        refusal = RefuseReceipt("Not sorted yet", at(f"{day}T08:45:00+02:00"))
+        self.ledger.refuse_receipt(self.actor("mill"), bag, refusal)
 
     def received(self, bag: UUID, day: str, kg: str | None = None) -> None:
         cmd = Receive(at(f"{day}T11:00:00+02:00"), None if kg is None else Decimal(kg))
@@ -155,6 +163,32 @@ def in_transit(w: Workshop) -> None:
     w.corrected(bag, "Collected", mass_kg=Decimal("296"))
     w.received(bag, "2026-09-01")
     w.sorted([bag], "2026-09-02T10:00:00+02:00", [("textile.recycling.fraying", "294")], "2")
+
+
+def refused_in_transit(w: Workshop) -> None:
+    """A bag corrected on its way to the wrong site, refused there, sent on and sorted."""
+    bag = w.collected("300", "2026-09-01")
+    cmd = Dispatch(w.world.mill_site, at("2026-09-01T08:30:00+02:00"))
+    w.ledger.dispatch(w.actor("collector"), bag, cmd)
+    w.corrected(bag, "Collected", mass_kg=Decimal("296"))
+    w.ledger.refuse_receipt(
+        w.actor("mill"), bag, RefuseReceipt("Not sorted yet", at("2026-09-01T08:45:00+02:00"))
+    )
+    w.dispatched(bag, "2026-09-01")
+    w.received(bag, "2026-09-01")
+    w.sorted([bag], "2026-09-02T10:00:00+02:00", [("textile.recycling.fraying", "294")], "2")
+
+
+def refused_then_corrected(w: Workshop) -> None:
+    """A bag refused by the mill, found 10 kg lighter back at the container, then sent on,
+    sorted, and the wrong dispatch's time corrected: it goes in at 290 kg."""
+    bag = w.collected("300", "2026-09-01")
+    w.refused_by_the_mill(bag, "2026-09-01")
+    w.corrected(bag, "Collected", mass_kg=Decimal("290"))
+    w.dispatched(bag, "2026-09-01")
+    w.received(bag, "2026-09-01")
+    w.sorted([bag], "2026-09-02T10:00:00+02:00", [("textile.recycling.fraying", "288")], "2")
+    w.corrected(bag, "Dispatched", occurred_at=at("2026-09-01T08:35:00+02:00"))
 
 
 def sorted_output(w: Workshop) -> None:
@@ -253,6 +287,16 @@ NONE: dict[str, int] = {}
 CASES = [
     Case("held", held, {Q3: {"sorted_input": 699_500, "recycling": 528_000}}),
     Case("in_transit", in_transit, {Q3: {"sorted_input": 705_500, "recycling": 534_000}}),
+    Case(
+        "refused_in_transit",
+        refused_in_transit,
+        {Q3: {"sorted_input": 705_500, "recycling": 534_000}},
+    ),
+    Case(
+        "refused_then_corrected",
+        refused_then_corrected,
+        {Q3: {"sorted_input": 699_500, "recycling": 528_000}},
+    ),
     Case("sorted_output", sorted_output, {Q3: NONE}),
     Case("sorted_output_twice", sorted_output_twice, {Q3: NONE}),
     Case("sorted_output_in_transit", sorted_output_in_transit, {Q3: NONE}),

@@ -118,6 +118,44 @@ def test_a_bale_travels_and_its_events_say_so() -> None:
     assert (batch.state, batch.site_id, batch.mass_g) == (BatchState.HELD, WORKSHOP, 400_000)
 
 
+def test_a_bale_sent_to_the_wrong_site_is_refused_there_and_sent_on() -> None:
+    batch, mill = bale(), uuid4()
+    batch.dispatch(mill, "Collectif", None, **acted(10))
+
+    batch.refuse_receipt("for the workshop, not the mill", **acted(20))
+
+    assert (batch.state, batch.site_id, batch.destination_site_id) == (
+        BatchState.HELD,
+        CONTAINER,
+        None,
+    )
+    batch.dispatch(WORKSHOP, "Collectif", None, **acted(30))
+    batch.receive(WORKSHOP, uuid4(), None, **acted(40))
+    events = batch.collect_events()
+    kinds = [type(e).__name__ for e in events]
+    assert kinds == ["Collected", "Dispatched", "ReceiptRefused", "Dispatched", "Received"]
+    refused = events[2]
+    assert (refused.refused_site_id, refused.site_id, refused.dispatch_version) == (  # type: ignore[attr-defined]
+        mill,
+        CONTAINER,
+        2,
+    )
+    assert (batch.state, batch.site_id, batch.mass_g) == (BatchState.HELD, WORKSHOP, 412_000)
+
+
+def test_only_a_batch_in_transit_can_have_its_receipt_refused() -> None:
+    batch = bale()
+    with pytest.raises(errors.BatchNotInTransit):
+        batch.refuse_receipt("not ours", **acted(5))
+    batch.dispatch(WORKSHOP, None, None, **acted(10))
+    with pytest.raises(errors.OutOfOrder):
+        batch.refuse_receipt("not ours", **acted(5))
+    batch.refuse_receipt("not ours", **acted(15))
+    with pytest.raises(errors.BatchNotInTransit):
+        batch.refuse_receipt("not ours", **acted(16))
+    assert len(batch.collect_events()) == 3
+
+
 def test_a_correction_changes_the_value_but_keeps_the_original_event() -> None:
     batch = bale(41)
     batch.correct(1, 14_000, None, None, "digits swapped", **acted(5))

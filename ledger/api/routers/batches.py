@@ -22,6 +22,7 @@ from ledger.api.schemas import (
     LineagePublic,
     ListOf,
     ReceiptCreate,
+    RefusalCreate,
     ValorisationCreate,
     WeighingCreate,
 )
@@ -33,6 +34,7 @@ from ledger.application.commands import (
     Outcome,
     Outlet,
     Receive,
+    RefuseReceipt,
     Valorise,
     Weigh,
 )
@@ -124,6 +126,15 @@ def receive(
 ) -> JSONResponse:
     """Receive a batch at its destination; a weight difference over 2 % is flagged."""
     return run(ledger, ledger.receive(actor, batch_id, Receive(**body.model_dump()), idem))
+
+
+@router.post("/batches/{batch_id}/refusals", status_code=201, response_model=BatchPublic)
+def refuse_receipt(
+    batch_id: UUID, body: RefusalCreate, ledger: LedgerDep, actor: WriterDep, idem: IdempotencyDep
+) -> JSONResponse:
+    """Refuse a batch in transit to one's site: it is held again at the site it left."""
+    cmd = RefuseReceipt(**body.model_dump())
+    return run(ledger, ledger.refuse_receipt(actor, batch_id, cmd, idem))
 
 
 @router.post("/batches/{batch_id}/valorisations", status_code=201, response_model=BatchPublic)

@@ -1,4 +1,4 @@
-"""Commands on batches: collect, weigh, label, dispatch, receive, valorise, correct."""
+"""Commands on batches: collect, weigh, label, dispatch, receive or refuse, valorise, correct."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ledger.application.commands import (
     Outcome,
     Receive,
     Ref,
+    RefuseReceipt,
     Valorise,
     Weigh,
 )
@@ -26,6 +27,7 @@ from ledger.domain.errors import (
     IdAlreadyUsed,
     InvalidInput,
     MaterialNotValorisable,
+    OrganisationNotAllowed,
 )
 from ledger.domain.quantities import (
     as_decimal,
@@ -212,6 +214,39 @@ class BatchCommands(LedgerCore):
 
         return self.command("receive", batch_id, cmd, idempotency, uow, action)
 
+    def refuse_receipt(
+        self,
+        actor: Actor,
+        batch_id: UUID,
+        cmd: RefuseReceipt,
+        idempotency: Idempotency | None = None,
+        uow: UnitOfWork | None = None,
+    ) -> Outcome:
+        """The destination refuses a batch in transit to it: back with its sender, held at the
+        site it left (a dispatch to the wrong site)."""
+
+        def action(uow: UnitOfWork, _: str) -> Outcome:
+            self.require_role(actor, *FIELD_ROLES)
+            batch = self.batch_for(uow, actor, batch_id)
+            reason = cmd.reason.strip()
+            if not reason:
+                raise InvalidInput("A refusal needs a reason.")
+            acted = self.acted(actor, cmd.occurred_at)
+            if batch.destination_site_id is None:
+                batch.refuse_receipt(reason, **acted)  # says why: not in transit
+            assert batch.destination_site_id is not None
+            destination = self.site(uow, batch.destination_site_id)
+            if not actor.is_admin and destination.owner_id != actor.organisation_id:
+                raise OrganisationNotAllowed(
+                    "Only the destination's organisation refuses a receipt.",
+                    batch_id=str(batch_id),
+                    destination_site_id=str(destination.id),
+                )
+            batch.refuse_receipt(reason, **acted)
+            return Outcome(batch_ref(batch))
+
+        return self.command("refuse", batch_id, cmd, idempotency, uow, action)
+
     def valorise(
         self,
         actor: Actor,
@@ -271,21 +306,28 @@ class BatchCommands(LedgerCore):
         """Correct the mass, material, time or transport of an earlier event, giving a reason."""
 
         def action(uow: UnitOfWork, _: str) -> Outcome:
-            self.require_role(actor, *FIELD_ROLES)
-            batch = self.batch_for(uow, actor, batch_id)
-            if not cmd.reason.strip():
-                raise InvalidInput("A correction needs a reason.")
-            mass_g = optional_grams_from_kg(cmd.mass_kg)
-            material = self.material(cmd.material).code if cmd.material else None
-            corrected_at = None
-            if cmd.occurred_at is not None:
-                corrected_at = check_occurred_at(cmd.occurred_at, self.now())
-            transport = transports.transport(self, uow, cmd.transport)
-            acted = self.acted(actor, self.now())
-            reason = cmd.reason.strip()
-            batch.correct(
-                cmd.corrects_version, mass_g, material, corrected_at, reason, transport, **acted
-            )
-            return Outcome(batch_ref(batch))
+            return Outcome(batch_ref(self.corrected(uow, actor, batch_id, cmd)))
 
         return self.command("correct", batch_id, cmd, idempotency, uow, action)
+
+    def corrected(self, uow: UnitOfWork, actor: Actor, batch_id: UUID, cmd: Correct) -> Batch:
+        """The batch with the correction applied (saved only if the unit of work commits).
+
+        Field roles and supervisors correct the batches their organisation holds, or that are
+        on their way to it."""
+        self.require_role(actor, *FIELD_ROLES, "supervisor")
+        batch = self.batch_for(uow, actor, batch_id)
+        if not cmd.reason.strip():
+            raise InvalidInput("A correction needs a reason.")
+        mass_g = optional_grams_from_kg(cmd.mass_kg)
+        material = self.material(cmd.material).code if cmd.material else None
+        corrected_at = None
+        if cmd.occurred_at is not None:
+            corrected_at = check_occurred_at(cmd.occurred_at, self.now())
+        transport = transports.transport(self, uow, cmd.transport)
+        acted = self.acted(actor, self.now())
+        reason = cmd.reason.strip()
+        batch.correct(
+            cmd.corrects_version, mass_g, material, corrected_at, reason, transport, **acted
+        )
+        return batch

@@ -82,6 +82,7 @@ def batch_page(
         then=then,
         lineage=lineage_picture(ledger.lineage(batch_id), names),
         show_tokens=desk.signed_in.role in ("auditor", "admin"),
+        may_correct=ledger.may_correct(desk.signed_in, batch_id),
     )
 
 

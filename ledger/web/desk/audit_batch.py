@@ -130,6 +130,10 @@ def details(kind: str, payload: dict[str, Any], names: Names) -> list[tuple[str,
         add("mass", mass("mass_kg"))
         add("dispatched_mass", mass("dispatched_mass_kg"))
         add("discrepancy", t("common.yes") if payload.get("discrepancy_flagged") else None)
+    elif kind == "ReceiptRefused":
+        add("refused_at", names.site(payload.get("refused_site_id")))
+        add("site", names.site(payload.get("site_id")))
+        add("reason", payload.get("reason"))
     elif kind == "Consumed":
         add("process", names.process(payload.get("process")))
         add("site", names.site(payload.get("site_id")))

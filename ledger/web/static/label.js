@@ -20,6 +20,7 @@ import {
   valoriseForm,
   weighForm,
 } from "./forms.js";
+import { mayRefuse, refuseForm } from "./refusal.js";
 import { addInput } from "./sorting.js";
 import { batchByCode, commands } from "./store.js";
 
@@ -146,7 +147,7 @@ async function queueNotes(code) {
   );
 }
 
-function actions(batch, context, refresh) {
+function actions(batch, context, refresh, mayCorrect = false) {
   const allowed = allowedActions(batch, context.me);
   const slot = el("div", { id: "action-form" });
   const button = (name, make) =>
@@ -165,6 +166,13 @@ function actions(batch, context, refresh) {
         "button",
         { class: "big", type: "button", onclick: () => addInput(batch) },
         t("action.sort"),
+      ),
+    mayRefuse(batch, context.me) && button("refuse", () => refuseForm(batch, refresh)),
+    mayCorrect &&
+      el(
+        "a",
+        { class: "big button", id: "correct-link", href: `/batches/${batch.id}/correct` },
+        t("action.correct"),
       ),
   ].filter(Boolean);
   if (!buttons.length) return el("p", { class: "hint" }, t("action.none"));
@@ -207,7 +215,10 @@ async function show_(card, context, item = null) {
   const parts = [heading(code, card.signature), ...notes];
   const collector = ["collector", "admin"].includes(context.me.role);
   if (card.batch) {
-    parts.push(batchCard(card.batch, card.events, context), actions(card.batch, context, refresh));
+    parts.push(
+      batchCard(card.batch, card.events, context),
+      actions(card.batch, context, refresh, Boolean(card.may_correct) && !card.offline),
+    );
   } else if (card.label && !card.label.known) {
     const slot = el("div", {});
     const anyway =

@@ -15,6 +15,7 @@ const ASSETS = [
   "/static/web/forms.js",
   "/static/web/sites.js",
   "/static/web/label.js",
+  "/static/web/refusal.js",
   "/static/web/scan.js",
   "/static/web/login.js",
   "/static/web/outbox.js",
