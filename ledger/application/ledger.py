@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ledger.application.handlers.allocation import AllocationCommands
 from ledger.application.handlers.batches import BatchCommands
+from ledger.application.handlers.catalogue import CatalogueCommands
 from ledger.application.handlers.communes import CommuneCommands
 from ledger.application.handlers.declarations import DeclarationCommands
 from ledger.application.handlers.registry import RegistryCommands
@@ -17,6 +18,7 @@ from ledger.application.territory_queries import TerritoryQueries
 
 class Ledger(
     RegistryCommands,
+    CatalogueCommands,
     BatchCommands,
     TransformationCommands,
     WorkCommands,

@@ -179,6 +179,12 @@ class NotFound(LedgerError):
     kind = ErrorKind.NOT_FOUND
 
 
+class MaterialNotFound(NotFound):
+    """No material of the catalogue has this code."""
+
+    code = "material_not_found"
+
+
 class BatchNotFound(NotFound):
     """No batch has this id."""
 
@@ -361,6 +367,12 @@ class MaterialAlreadyDefined(Conflict):
     """A material code already exists in the catalogue with other properties."""
 
     code = "material_already_defined"
+
+
+class MaterialInUse(Conflict):
+    """A material already used by batches keeps its route, filière and heating values."""
+
+    code = "material_in_use"
 
 
 # -- who may do what -------------------------------------------------------------------------
