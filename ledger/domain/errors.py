@@ -185,6 +185,12 @@ class MaterialNotFound(NotFound):
     code = "material_not_found"
 
 
+class LabelBlockNotFound(NotFound):
+    """No block of label codes has this id."""
+
+    code = "label_block_not_found"
+
+
 class BatchNotFound(NotFound):
     """No batch has this id."""
 
