@@ -279,6 +279,22 @@ class MaterialCreate(Body):
     )
 
 
+class MaterialRevision(Body):
+    """What changes in a material (the fields sent; its code stays). A material already used
+    by batches keeps its filière, route, heating value, moisture, category and origin."""
+
+    filiere: str | None = Field(default=None, max_length=32)
+    route: str | None = Field(default=None, description="reuse, recycling, csr, energy, disposal")
+    lhv_dry_mj_per_kg: Decimal | None = None
+    default_moisture_pct: Decimal | None = None
+    name_fr: str | None = Field(default=None, max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    waste_code: str | None = Field(default=None, max_length=12)
+    pop: bool | None = None
+    ewmfa_category: str | None = Field(default=None, max_length=16)
+    origin: str | None = None
+
+
 class MaterialPublic(BaseModel):
     code: str
     filiere: str

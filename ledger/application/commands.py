@@ -283,6 +283,14 @@ class DefineMaterial:
 
 
 @dataclass(frozen=True)
+class ReviseMaterial:
+    """Only the fields given change (names, route, filière, defaults); the code stays."""
+
+    code: str
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Subscribe:
     """Push the events of these kinds to a URL, signed with a shared secret."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ledger.application.handlers.allocation import AllocationCommands
 from ledger.application.handlers.batches import BatchCommands
+from ledger.application.handlers.catalogue import CatalogueCommands
 from ledger.application.handlers.communes import CommuneCommands
 from ledger.application.handlers.correction_preview import CorrectionPreviews
 from ledger.application.handlers.declarations import DeclarationCommands
@@ -19,6 +20,7 @@ from ledger.application.territory_queries import TerritoryQueries
 class Ledger(
     RegistryCommands,
     CorrectionPreviews,
+    CatalogueCommands,
     BatchCommands,
     TransformationCommands,
     WorkCommands,

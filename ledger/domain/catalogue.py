@@ -1,7 +1,8 @@
 """The material catalogue: what each material is, where it goes and how much energy it holds.
 
 Defaults ship as a data file (``materials.json``); users add materials without code through the
-``MaterialCatalogue`` aggregate, whose ``MaterialDefined`` events extend the defaults.
+``MaterialCatalogue`` aggregate, whose ``MaterialDefined`` events extend the defaults and whose
+``MaterialRevised`` events replace a material's definition (a shipped one included).
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from ledger.domain.errors import InvalidInput, MaterialAlreadyDefined, UnknownMaterial
+from ledger.domain.errors import (
+    InvalidInput,
+    MaterialAlreadyDefined,
+    MaterialInUse,
+    UnknownMaterial,
+)
 from ledger.domain.ewmfa import ORIGINS, check_category
 from ledger.domain.text import check_text
 
@@ -27,6 +33,17 @@ FILIERES = ("textile", "wood", "flax")
 MATERIAL_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){1,3}$")
 FILIERE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 WASTE_CODE = re.compile(r"^\d{2} \d{2} \d{2}\*?$")  # European List of Waste, e.g. 20 01 10
+# What the figures of past events read from a material (DESIGN §5, §8): the views keep its route
+# and filière in each flow fact and its heating value in each valorisation's energy, so once a
+# batch of it exists these stay as they were (a new material takes the new values).
+FIGURE_FIELDS = (
+    "filiere",
+    "route",
+    "lhv_dry_mj_per_kg",
+    "default_moisture_pct",
+    "ewmfa_category",
+    "origin",
+)
 
 
 @dataclass(frozen=True)
@@ -171,6 +188,16 @@ class MaterialCatalogue(Aggregate):
         def apply(self, aggregate: MaterialCatalogue) -> None:
             aggregate.defined[self.material["code"]] = dict(self.material)
 
+    class MaterialRevised(Aggregate.Event):
+        """A material's definition replaced: its names, route, defaults (the whole new entry)."""
+
+        material: dict[str, Any]
+        organisation_id: UUID
+        token_id: str
+
+        def apply(self, aggregate: MaterialCatalogue) -> None:
+            aggregate.defined[self.material["code"]] = dict(self.material)
+
     def __init__(self) -> None:
         self.defined: dict[str, dict[str, Any]] = {}
 
@@ -185,10 +212,7 @@ class MaterialCatalogue(Aggregate):
 
     def define(self, material: Material, defaults: dict[str, Material], **who: Any) -> bool:
         """Add a material; repeating the same definition is a no-op (returns False)."""
-        existing = defaults.get(material.code)
-        known = self.defined.get(material.code)
-        if existing is None and known is not None:
-            existing = Material.from_dict(known)
+        existing = self.current(material.code, defaults)
         if existing is not None:
             if existing == material:
                 return False
@@ -197,6 +221,35 @@ class MaterialCatalogue(Aggregate):
                 material=material.code,
             )
         self.trigger_event(self.MaterialDefined, material=material.to_dict(), **who)
+        return True
+
+    def current(self, code: str, defaults: dict[str, Material]) -> Material | None:
+        """The material as the catalogue holds it now: revised or defined here, else shipped."""
+        known = self.defined.get(code)
+        return Material.from_dict(known) if known is not None else defaults.get(code)
+
+    def check_revision(self, before: Material, after: Material, in_use: bool) -> None:
+        """A material already used keeps what past figures read from it."""
+        changed = [name for name in FIGURE_FIELDS if getattr(before, name) != getattr(after, name)]
+        if in_use and changed:
+            raise MaterialInUse(
+                f"Material '{after.code}' is already used by batches: its {', '.join(changed)} "
+                "would change past figures. Define a new material instead.",
+                material=after.code,
+                fields=changed,
+            )
+
+    def revise(
+        self, material: Material, defaults: dict[str, Material], in_use: bool, **who: Any
+    ) -> bool:
+        """Replace a material's definition; the same definition again is a no-op (False)."""
+        before = self.current(material.code, defaults)
+        if before is None:
+            raise UnknownMaterial(f"Unknown material '{material.code}'.", material=material.code)
+        if before == material:
+            return False
+        self.check_revision(before, material, in_use)
+        self.trigger_event(self.MaterialRevised, material=material.to_dict(), **who)
         return True
 
     def catalogue(self, defaults: dict[str, Material]) -> Catalogue:

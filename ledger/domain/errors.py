@@ -179,6 +179,18 @@ class NotFound(LedgerError):
     kind = ErrorKind.NOT_FOUND
 
 
+class MaterialNotFound(NotFound):
+    """No material of the catalogue has this code."""
+
+    code = "material_not_found"
+
+
+class LabelBlockNotFound(NotFound):
+    """No block of label codes has this id."""
+
+    code = "label_block_not_found"
+
+
 class BatchNotFound(NotFound):
     """No batch has this id."""
 
@@ -367,6 +379,12 @@ class MaterialAlreadyDefined(Conflict):
     """A material code already exists in the catalogue with other properties."""
 
     code = "material_already_defined"
+
+
+class MaterialInUse(Conflict):
+    """A material already used by batches keeps its route, filière and heating values."""
+
+    code = "material_in_use"
 
 
 # -- who may do what -------------------------------------------------------------------------

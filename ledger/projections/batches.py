@@ -97,6 +97,14 @@ def create_tables(db: ViewDatabase) -> None:
     )
 
 
+def material_used(db: ViewDatabase, code: str) -> bool:
+    """Whether any batch of the material was recorded (now or before a correction)."""
+    for table in ("view_batches", "view_flows"):
+        if db.scalar(f"SELECT 1 FROM {table} WHERE material = ? LIMIT 1", (code,)):
+            return True
+    return False
+
+
 class TextCache:
     """Text forms of ids and times, kept across pages (bounded: cleared when full)."""
 

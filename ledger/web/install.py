@@ -6,6 +6,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ledger.web import territory_pages
+from ledger.web.desk import (
+    admin,
+    admin_labels,
+    admin_materials,
+    admin_registry,
+    admin_territory,
+    admin_tokens,
+)
 from ledger.web.desk import audit as audit_pages
 from ledger.web.desk import corrections as correction_pages
 from ledger.web.desk import dashboard as dashboard_page
@@ -22,6 +30,9 @@ def install_web(app: FastAPI) -> None:
     app.include_router(dashboard_page.router)
     app.include_router(audit_pages.router)
     app.include_router(correction_pages.router)
+    admin_areas = (admin, admin_registry, admin_tokens, admin_materials, admin_labels)
+    for area in (*admin_areas, admin_territory):
+        app.include_router(area.router)
     app.include_router(pages)
     app.include_router(api)
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-assets")

@@ -15,6 +15,7 @@ from ledger.api.schemas import (
     ListOf,
     MaterialCreate,
     MaterialPublic,
+    MaterialRevision,
     OrganisationCreate,
     OrganisationDetails,
     OrganisationPublic,
@@ -33,10 +34,13 @@ from ledger.application.commands import (
     IssueToken,
     RegisterOrganisation,
     RegisterSite,
+    ReviseMaterial,
     UpdateOrganisation,
     UpdateSite,
 )
 from ledger.application.core import LedgerCore
+from ledger.domain.errors import MaterialNotFound
+from ledger.projections.batches import material_used
 from ledger.projections.registry import token_records
 
 router = APIRouter(tags=["registry"], responses=ERROR_RESPONSES)
@@ -182,6 +186,32 @@ def create_material(
     """Add a material to the catalogue (admin); the same definition again changes nothing."""
     outcome = ledger.define_material(actor, DefineMaterial(**body.model_dump()), idem)
     return respond(outcome, lambda o: material_json(ledger.material(o.ref.id).to_dict()))
+
+
+@router.patch("/materials/{code}", response_model=MaterialPublic)
+def revise_material(
+    request: Request,
+    code: str,
+    body: MaterialRevision,
+    ledger: LedgerDep,
+    actor: WriterDep,
+    idem: IdempotencyDep,
+) -> JSONResponse:
+    """Change a material's names or defaults: the fields sent change (admin). A material
+    already used keeps what past figures read from it (409 ``material_in_use``)."""
+    sent = body.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in sent.items() if v is not None or k in NULLABLE_MATERIAL_FIELDS}
+    LedgerCore.require_role(actor)
+    if code not in ledger.catalogue(refresh=True):
+        raise MaterialNotFound(f"No material '{code}' in the catalogue.", material=code)
+    views = request.app.state.views
+    views.wait_for(ledger.event_log.max_position())  # every acknowledged batch is counted
+    in_use = material_used(views.db, code)
+    outcome = ledger.revise_material(actor, ReviseMaterial(code, changes), in_use, idem)
+    return respond(outcome, lambda _: material_json(ledger.material(code).to_dict()))
+
+
+NULLABLE_MATERIAL_FIELDS = ("route", "waste_code")  # null: none; other fields sent null stay
 
 
 def material_json(data: dict[str, Any]) -> dict[str, Any]:

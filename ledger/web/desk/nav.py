@@ -33,6 +33,7 @@ LINKS: tuple[Link, ...] = (
     Link("/map", "nav.map", EVERYONE),
     Link("/audit", "audit.nav", ("auditor", "supervisor"), in_header=True),
     Link("/audit/report", "nav.audit_report", ("auditor", "supervisor")),
+    Link("/admin", "admin.nav", ("admin",), in_header=True),
     Link("/docs", "nav.api", ("admin", "auditor")),
 )
 
