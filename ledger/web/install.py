@@ -9,6 +9,8 @@ from ledger.web import territory_pages
 from ledger.web.desk import audit as audit_pages
 from ledger.web.desk import dashboard as dashboard_page
 from ledger.web.desk import pages as desk_pages
+from ledger.web.desk import work as work_pages
+from ledger.web.desk import work_figures
 from ledger.web.pages import api, pages
 from ledger.web.shell import STATIC
 
@@ -20,6 +22,8 @@ def install_web(app: FastAPI) -> None:
     app.include_router(territory_pages.router)
     app.include_router(dashboard_page.router)
     app.include_router(audit_pages.router)
+    app.include_router(work_pages.router)
+    app.include_router(work_figures.router)
     app.include_router(pages)
     app.include_router(api)
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-assets")
