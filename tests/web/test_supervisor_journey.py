@@ -169,6 +169,9 @@ def test_a_supervisor_fills_a_week_corrects_it_and_declares_the_quarter(
     # A week for three workers, saved: one work log per filled cell.
     before = position(world)
     fill_week(page, lang)
+    typed_total = sum(float(h) for days in WEEK.values() for h in days if h)
+    week_total = page.locator("[data-week-total]")
+    expect(week_total).to_have_text(formats.number(typed_total, 2, lang, trim=True))  # as typed
     sent = sheet_form(page)
     screenshot(page, f"work_sheet_filled_{lang}")
     page.get_by_role("button", name=re.compile("Enregistrer la semaine|Save the week")).click()

@@ -99,6 +99,8 @@ def declarations_page(
         quarters=quarters(desk.ledger.today()),
         organisation_id=str(organisation),
         statement=statement,
+        period_start=date.fromisoformat(statement["from"]),
+        period_end=date.fromisoformat(statement["to"]),
         lines=statement_lines(statement, figures, desk),
         digest=figures_digest(figures),
         declared=declared_statements(db, str(organisation), desk),
