@@ -109,3 +109,14 @@ def test_the_pages_are_for_supervisors_and_send_the_security_headers(api: Api) -
     assert bad.status_code == 422
     other = api.client.get("/work/timesheet", params={"site": api.ids["container"]})
     assert other.status_code == 403
+
+
+def test_the_figures_are_the_supervisors_own_organisations_an_admin_chooses(api: Api) -> None:
+    sign_in(api, "supervisor")
+    other = {"organisation_id": api.ids["collectors"]}
+    assert api.client.get("/work/jobs", params=other).status_code == 403
+    assert api.client.get("/work/declarations", params=other).status_code == 403
+    sign_in(api, "admin")
+    chosen = api.client.get("/work/jobs", params={"organisation_id": api.ids["workshop"]})
+    assert chosen.status_code == 200
+    assert f'<option value="{api.ids["workshop"]}" selected>' in chosen.text

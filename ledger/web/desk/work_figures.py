@@ -18,11 +18,12 @@ from fastapi.responses import Response
 from ledger.api.errors import STATUS_BY_KIND
 from ledger.application.commands import Declare, DeclaredFigures
 from ledger.audit.chain import chain_head
-from ledger.audit.report_sources import current_quarter
+from ledger.audit.report_sources import current_quarter, sorting_organisations
 from ledger.domain.errors import InvalidPeriod, LedgerError, OrganisationNotAllowed
-from ledger.indicators.jobs import jobs
+from ledger.indicators.jobs import jobs, work_hours
 from ledger.indicators.periods import parse_period
 from ledger.indicators.refashion import statement_and_figures
+from ledger.projections.db import ViewDatabase
 from ledger.web.desk.context import Desk, DeskDep, desk_router
 from ledger.web.desk.work_declared import declared_statements, statement_lines
 from ledger.web.desk.work_sheet import fresh_views
@@ -35,6 +36,9 @@ def organisation_of(desk: Desk, asked: str | None) -> UUID:
     """The organisation whose figures these are: the reader's own (the ledger's admins may
     name another)."""
     actor = desk.require("supervisor")
+    if actor.is_admin and not asked:
+        offered = sorting_organisations(desk.request.app.state.views.db)
+        asked = offered[0][0] if offered else None
     if not asked or not actor.is_admin:
         if asked and asked.strip() != str(actor.organisation_id):
             raise OrganisationNotAllowed(
@@ -45,6 +49,13 @@ def organisation_of(desk: Desk, asked: str | None) -> UUID:
         return UUID(asked.strip())
     except ValueError:
         raise OrganisationNotAllowed("No such organisation.", organisation_id=asked) from None
+
+
+def organisations_offered(desk: Desk) -> list[tuple[str, str]]:
+    """For the ledger's admins, the sorting organisations they may choose between."""
+    if not desk.signed_in.is_admin:
+        return []
+    return sorting_organisations(desk.request.app.state.views.db)
 
 
 def quarter_of(text: str | None, today: date) -> str:
@@ -71,14 +82,24 @@ def jobs_page(desk: DeskDep, quarter: Text = None, organisation_id: Text = None)
     organisation = organisation_of(desk, organisation_id)
     chosen = quarter_of(quarter, desk.ledger.today())
     db = fresh_views(desk)
-    figures = [(p, jobs(db, organisation, parse_period(p))) for p in (chosen, chosen[:4])]
+    figures = [
+        (p, jobs(db, organisation, parse_period(p)), reaches_minimum(db, organisation, p))
+        for p in (chosen, chosen[:4])
+    ]
     return desk.render(
         "work_jobs.html",
         quarter=chosen,
         quarters=quarters(desk.ledger.today()),
         figures=figures,
         organisation_id=str(organisation),
+        organisations=organisations_offered(desk),
     )
+
+
+def reaches_minimum(db: ViewDatabase, organisation: UUID, period: str) -> bool:
+    """Whether insertion hours are at least 15 % of sorting hours, exactly (as the statement
+    flags it), not as the rounded share reads."""
+    return work_hours(db, organisation, parse_period(period)).insertion_ok
 
 
 def figures_digest(figures: dict[str, Any]) -> str:
@@ -98,6 +119,7 @@ def declarations_page(
         quarter=quarter,
         quarters=quarters(desk.ledger.today()),
         organisation_id=str(organisation),
+        organisations=organisations_offered(desk),
         statement=statement,
         period_start=date.fromisoformat(statement["from"]),
         period_end=date.fromisoformat(statement["to"]),

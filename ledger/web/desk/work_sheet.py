@@ -120,7 +120,9 @@ def problem_text(
     text = desk.t(f"work.sheet.problem.{problem.key}", **dict(problem.values))
     if problem.row < 0:
         return text
-    where = rows[problem.row].worker_ref or desk.t("work.sheet.row", number=problem.row + 1)
+    where = rows[problem.row].worker_ref
+    if problem.key == "worker_ref" or not where:  # the reference itself is in the text
+        where = desk.t("work.sheet.row", number=problem.row + 1)
     if problem.day >= 0:
         day, name, _ = days[problem.day]
         where += f", {name} {formats.long_date(day, desk.lang)}"
