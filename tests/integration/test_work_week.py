@@ -4,6 +4,7 @@ nothing at all. On SQLite and PostgreSQL, with the work view fed by the projecti
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -21,6 +22,7 @@ from ledger.web.desk.work_week import (
     Week,
     logs_of_week,
     plan_week,
+    read_hours,
     save_week,
     sheet_of_logs,
 )
@@ -174,3 +176,12 @@ def test_hours_changed_since_the_form_was_opened_are_not_overwritten(
     assert save(ledger, views, world, week, stale, reason="relu") == 1
     [log] = logs(ledger, views, world, week)
     assert log.hours_centi == int(Decimal("6") * 100)
+
+
+def test_hours_are_read_as_people_type_them() -> None:
+    assert [read_hours(t) for t in ("7,5", "7.5", "7:30", " 8 ", "")] == [
+        Decimal("7.5"), Decimal("7.5"), Decimal("7.5"), Decimal("8"), None
+    ]  # fmt: skip
+    for unreadable in ("7:90", "7:", "-1", "1e1", "sept", "100"):
+        with pytest.raises(ValueError, match=re.escape(unreadable.strip())):
+            read_hours(unreadable)

@@ -174,8 +174,10 @@ def read_hours(text: str) -> Decimal | None:
     if not text:
         return None
     if ":" in text:
+        if not re.fullmatch(r"\d{1,2}:[0-5]\d", text):
+            raise ValueError(text)
         whole, _, minutes = text.partition(":")
-        return Decimal(int(whole or "0")) + Decimal(int(minutes)) / 60
+        return Decimal(int(whole)) + Decimal(int(minutes)) / 60
     if not re.fullmatch(r"\d{1,2}(\.\d{1,4})?", text):
         raise ValueError(text)
     return Decimal(text)

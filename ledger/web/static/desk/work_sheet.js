@@ -5,8 +5,8 @@ function hoursOf(text) {
   const value = text.trim().replace(",", ".");
   if (!value) return 0;
   if (value.includes(":")) {
-    const [whole, minutes] = value.split(":");
-    return Number(whole || 0) + Number(minutes || 0) / 60;
+    const parts = /^(\d{1,2}):([0-5]\d)$/.exec(value);
+    return parts ? Number(parts[1]) + Number(parts[2]) / 60 : 0;
   }
   const hours = Number(value);
   return Number.isFinite(hours) && hours > 0 && hours <= 24 && (hours * 4) % 1 === 0 ? hours : 0;
