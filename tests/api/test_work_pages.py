@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from ledger.web.desk.work_declared import euros
 from tests.api.conftest import Api
+from tests.api.test_audit_report import delivered_bag, sorted_at_bolbec
 
 
 def sign_in(api: Api, who: str) -> None:
@@ -120,3 +122,48 @@ def test_the_figures_are_the_supervisors_own_organisations_an_admin_chooses(api:
     chosen = api.client.get("/work/jobs", params={"organisation_id": api.ids["workshop"]})
     assert chosen.status_code == 200
     assert f'<option value="{api.ids["workshop"]}" selected>' in chosen.text
+
+
+def declare_form(api: Api, quarter: str) -> dict[str, str]:
+    page = api.client.get("/work/declarations", params={"quarter": quarter}).text
+    names = ("csrf", "idempotency_key", "organisation_id", "quarter", "digest")
+    return {name: field(page, name) for name in names}
+
+
+def test_a_declared_quarter_lists_what_was_recorded_in_it_since_as_the_statement_does(
+    api: Api,
+) -> None:
+    sign_in(api, "supervisor")
+    august = delivered_bag(api, 412.5, 409.5, "2026-08-03")
+    sorted_at_bolbec(api, august, "2026-08-04", [("textile.recycling.fraying", 300),
+                                                 ("textile.csr", 100)], 9.5)  # fmt: skip
+    work = {"site_id": api.ids["sorting_centre"], "activity": "sorting", "date": "2026-08-04"}
+    api.written("supervisor", "/work-logs", {**work, "worker_ref": "W-07", "contract": "insertion",
+                                             "hours": 3})  # fmt: skip
+    late = delivered_bag(api, 200, 200, "2026-09-09")  # received, not sorted: no figure
+    form = declare_form(api, "2026-Q3")
+    page = api.client.get("/work/declarations", params={"quarter": "2026-Q3"}).text
+    assert "300\u00a0kg" in page  # recycling, as the statement has it: 0.3 t
+    # Hours recorded between reading and confirming: shown again, nothing declared.
+    api.written("supervisor", "/work-logs", {**work, "worker_ref": "W-08", "contract": "employee",
+                                             "hours": 2})  # fmt: skip
+    before = position(api)
+    moved = api.client.post("/work/declarations", data=form)
+    assert moved.status_code == 409
+    assert "Les chiffres ont changé" in moved.text
+    assert position(api) == before
+    declared = api.client.post("/work/declarations", data=declare_form(api, "2026-Q3"))
+    assert "Déclaration enregistrée." in declared.text
+    assert position(api) == before + 1
+
+    # Sorted late in the declared quarter, then the hours corrected: regularisations.
+    sorted_at_bolbec(api, late, "2026-09-10", [("textile.recycling.wipers", 190)], 10)
+    page = api.client.get("/work/declarations", params={"quarter": "2026-Q4"}).text
+    statement = api.get(
+        "supervisor", "/reports/refashion", organisation_id=api.ids["workshop"], period="2026-Q4"
+    ).json()
+    [change] = statement["changes_to_declared_periods"]
+    total = change["support_cents"]["total"]
+    assert total > 0
+    assert f"Soutien total : +{euros(total, 'fr')}" in page
+    assert "sortie d&#39;un tri enregistrée après la déclaration, +190\u00a0kg (Recyclage)" in page
