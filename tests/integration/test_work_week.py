@@ -15,15 +15,13 @@ import pytest
 from ledger.application.ledger import Ledger
 from ledger.projections.db import ViewDatabase
 from ledger.projections.runner import ProjectionRunner
+from ledger.web.desk.work_save import SheetRefused, plan_week, save_week
 from ledger.web.desk.work_week import (
     Logged,
-    SheetRefused,
     SheetRow,
     Week,
     logs_of_week,
-    plan_week,
     read_hours,
-    save_week,
     sheet_of_logs,
 )
 from tests.territory import Territory, build_territory

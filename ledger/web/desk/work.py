@@ -21,18 +21,15 @@ from ledger.domain.errors import ConcurrentChange, LedgerError, OrganisationNotA
 from ledger.domain.quantities import WORKER_REF_RULE
 from ledger.domain.worklog import ACTIVITIES, CONTRACTS
 from ledger.web.desk.context import Desk, DeskDep, desk_router
+from ledger.web.desk.work_save import Problem, SheetRefused, plan_week, save_week
 from ledger.web.desk.work_sheet import fresh_views, sheet_values
 from ledger.web.desk.work_week import (
     Logged,
-    Problem,
-    SheetRefused,
     SheetRow,
     Week,
     logs_of_week,
-    plan_week,
     posted_rows,
     read_hours,
-    save_week,
     sheet_of_logs,
 )
 

@@ -13,7 +13,8 @@ from ledger.domain.quantities import hundredths_of_hours
 from ledger.projections.db import ViewDatabase
 from ledger.web.desk import formats
 from ledger.web.desk.context import Desk
-from ledger.web.desk.work_week import Logged, Problem, SheetRow, Week, read_hours
+from ledger.web.desk.work_save import Problem
+from ledger.web.desk.work_week import Logged, SheetRow, Week, read_hours
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
