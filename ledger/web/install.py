@@ -18,6 +18,8 @@ from ledger.web.desk import audit as audit_pages
 from ledger.web.desk import corrections as correction_pages
 from ledger.web.desk import dashboard as dashboard_page
 from ledger.web.desk import pages as desk_pages
+from ledger.web.desk import work as work_pages
+from ledger.web.desk import work_figures
 from ledger.web.pages import api, pages
 from ledger.web.shell import STATIC
 
@@ -33,6 +35,8 @@ def install_web(app: FastAPI) -> None:
     admin_areas = (admin, admin_registry, admin_tokens, admin_materials, admin_labels)
     for area in (*admin_areas, admin_territory):
         app.include_router(area.router)
+    app.include_router(work_pages.router)
+    app.include_router(work_figures.router)
     app.include_router(pages)
     app.include_router(api)
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-assets")
