@@ -165,6 +165,16 @@ class BatchesView:
         )
     )
 
+    # Indexes of the figures' readers, never read while pages are applied (a page reads its
+    # batches by their key, adds to the sums by theirs): a rebuild builds them at its end.
+    deferred_indexes: ClassVar[tuple[str, ...]] = (
+        "view_batches_stock",
+        "view_flows_date",
+        "view_flows_site_date",
+        "view_flows_valorised",
+        "view_flow_months_kind",
+    )
+
     def __init__(self, catalogue: Callable[[], Catalogue], history: History) -> None:
         self.catalogue = catalogue
         self.history = history  # read when a correction restates a batch's facts
