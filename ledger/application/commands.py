@@ -343,16 +343,32 @@ _AS_IS = frozenset({str, int, bool, type(None), float})
 _CANONICAL = json.JSONEncoder(sort_keys=True).encode  # json.dumps(…, sort_keys=True), made once
 
 
+_ADDED: dict[type[Any], dict[str, Any]] = {}  # a command class → its added fields' defaults
+
+
+def _added_defaults(specs: dict[str, Any]) -> dict[str, Any]:
+    """The defaults of a dataclass's ``added`` fields (``_at_added_default``, made once)."""
+    return {
+        name: [] if spec.default_factory is list else spec.default
+        for name, spec in specs.items()
+        if spec.metadata.get("added")
+    }
+
+
 def _plain(value: Any) -> Any:
     kind = type(value)
     if kind in _AS_IS:  # most values: checked first, by exact type (subclasses fall through)
         return value
     if kind is UUID:
         return str(value)
-    if hasattr(value, "__dataclass_fields__"):
-        specs = value.__dataclass_fields__
+    added_defaults = _ADDED.get(kind)
+    if added_defaults is None and hasattr(value, "__dataclass_fields__"):
+        added_defaults = _ADDED[kind] = _added_defaults(value.__dataclass_fields__)
+    if added_defaults is not None:
         return {
-            k: _plain_field(v) for k, v in vars(value).items() if not _at_added_default(specs[k], v)
+            k: _plain_field(v)
+            for k, v in vars(value).items()
+            if k not in added_defaults or not bool(v == added_defaults[k])
         }
     if isinstance(value, Decimal):
         return str(value.normalize())

@@ -21,7 +21,6 @@ from pydantic import BaseModel, ValidationError
 
 import labels
 from ledger.api import schemas
-from ledger.api.routers.transformations import transform_command
 from ledger.api.territory_schemas import FlowCreate
 from ledger.application.commands import (
     Actor,
@@ -45,6 +44,7 @@ from ledger.application.commands import (
 from ledger.application.core import RecentAggregates, UnitOfWork
 from ledger.application.ledger import Ledger
 from ledger.application.territory_commands import DeclareFlow
+from ledger.cli.fastlane import fast_command
 from ledger.domain.batch import Batch, BatchState
 from ledger.domain.errors import BatchNotFound, ConcurrentChange, InvalidInput, LedgerError
 from ledger.domain.indexes import IdempotencyRecord, LabelBinding
@@ -119,6 +119,14 @@ def declare_flow(
     return ledger.declare_flow(actor, line.territory, DeclareFlow(**body.model_dump()), idem, uow)
 
 
+def transform(
+    ledger: Ledger, actor: Actor, line: Line, body: Any, idem: Any, uow: UnitOfWork
+) -> Outcome:
+    from ledger.api.routers.transformations import transform_command  # FastAPI: only if needed
+
+    return ledger.transform(actor, transform_command(body), idem, uow)
+
+
 OPS: dict[str, tuple[type[BaseModel], Handler]] = {
     "organisation": (
         schemas.OrganisationCreate,
@@ -161,10 +169,7 @@ OPS: dict[str, tuple[type[BaseModel], Handler]] = {
         schemas.CorrectionCreate,
         batch_command(Ledger.correct, lambda b: Correct(**b.model_dump())),
     ),
-    "transform": (
-        schemas.TransformationCreate,
-        lambda ldg, a, _, b, i, u: ldg.transform(a, transform_command(b), i, u),
-    ),
+    "transform": (schemas.TransformationCreate, transform),
     "work": (
         schemas.WorkLogCreate,
         lambda ldg, a, _, b, i, u: ldg.log_work(a, LogWork(**b.model_dump()), i, u),
@@ -175,6 +180,15 @@ OPS: dict[str, tuple[type[BaseModel], Handler]] = {
             a, line.batch_id or UUID(int=0), CorrectWorkLog(**b.model_dump()), i, u
         ),
     ),
+}
+
+
+FAST_OPS: dict[str, Handler] = {
+    # the fast lane's commands (ledger.cli.fastlane) go to the same handlers as the others
+    "collect": lambda ldg, a, _, cmd, i, u: ldg.collect(a, cmd, i, u),
+    "dispatch": batch_command(Ledger.dispatch, lambda cmd: cmd),
+    "receive": batch_command(Ledger.receive, lambda cmd: cmd),
+    "work": lambda ldg, a, _, cmd, i, u: ldg.log_work(a, cmd, i, u),
 }
 
 
@@ -215,12 +229,19 @@ class Importer:
     scoped to the batch's holder are still found when the ledger holds such records.
     """
 
-    def __init__(self, ledger: Ledger, chunk_size: int = 2000, token_id: str = "import") -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        chunk_size: int = 2000,
+        token_id: str = "import",
+        fast_lane: bool = True,
+    ) -> None:
         if chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
         self.ledger = ledger
         self.chunk_size = chunk_size
         self.token_id = token_id
+        self.fast_lane = fast_lane  # plain lines of the commonest ops skip the schemas
         self.events_written = 0
         self.scope = SYSTEM_ORGANISATION_ID
         self.legacy_keys = ledger.event_log.has_topic(get_topic(IdempotencyRecord.Recorded))
@@ -361,7 +382,11 @@ class Importer:
         client_event_id = line.client_event_id
         try:
             schema, handler = OPS[line.op]
-            body = schema.model_validate(line.body)
+            body = fast_command(line.op, line.body) if self.fast_lane else None
+            if body is None:
+                body = schema.model_validate(line.body)
+            else:
+                handler = FAST_OPS[line.op]
             actor = self.actor_for(uow, line, body)
             idem = None
             if client_event_id:

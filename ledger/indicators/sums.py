@@ -58,6 +58,7 @@ def flows_of(
     period: Period,
     positions: tuple[int | None, int | None] = (None, None),
     db: ViewDatabase | None = None,
+    days_where: str = "",
 ) -> str:
     """The table expression of the period's flow facts, summed by month where it can be.
 
@@ -67,6 +68,11 @@ def flows_of(
     rows are dated on the month's first day, or on the period's first day for a first month so
     widened, so that a caller's ``occurred_date BETWEEN`` the period keeps them.
     The dates in the SQL come from ``date`` objects (ISO text), never from what a user wrote.
+
+    ``days_where``: a condition the caller also puts on the expression, repeated in the parts
+    that read the facts of partial months, so that they are read by the index it names (the
+    territory's sites by ``(site_id, occurred_date)``) on either database, whatever its planner
+    makes of a condition outside a ``UNION ALL``. It is code, never user input.
     """
     if period.horizon is not None or positions != (None, None):
         return FACTS
@@ -84,11 +90,12 @@ def flows_of(
         last=last.isoformat()[:7],
     )
     parts = [month_sql]
+    also = f" AND {days_where}" if days_where else ""
     if start < first:
-        parts.append(DAYS_SQL.format(start=start, end=first - timedelta(days=1)))
+        parts.append(DAYS_SQL.format(start=start, end=first - timedelta(days=1)) + also)
     after_last = next_month(last)
     if after_last <= end:
-        parts.append(DAYS_SQL.format(start=after_last, end=end))
+        parts.append(DAYS_SQL.format(start=after_last, end=end) + also)
     return "(" + "\nUNION ALL\n".join(parts) + ")"
 
 

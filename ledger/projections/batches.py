@@ -88,6 +88,18 @@ def create_tables(db: ViewDatabase) -> None:
         f"energy_kj {big}, outlet_country TEXT, recorded_at TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS view_flows_date ON view_flows (occurred_date, kind)")
+    # The days of a partial month at a period's edges, read from the territory's sites (every
+    # figure starts from them): a figure from 15 March to 20 June reads the facts of the inside
+    # sites on those 37 days, not every fact of the nation on them.
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS view_flows_site_date ON view_flows (site_id, occurred_date)"
+    )
+    # Valorisations at an inside outlet of batches held outside (imports), by day: the few
+    # facts of that kind, without the rest of the days' facts.
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS view_flows_valorised ON view_flows (occurred_date) "
+        "WHERE kind = 'valorised'"
+    )
     create_month_table(db)
     # Edges by parent only: no reader looks a batch's parents up here (lineage answers come
     # from the batches' own events), and a second index of random ids cost a catch-up ~5 %.
@@ -160,6 +172,16 @@ class BatchesView:
             "Valorised",
             "Corrected",
         )
+    )
+
+    # Indexes of the figures' readers, never read while pages are applied (a page reads its
+    # batches by their key, adds to the sums by theirs): a rebuild builds them at its end.
+    deferred_indexes: ClassVar[tuple[str, ...]] = (
+        "view_batches_stock",
+        "view_flows_date",
+        "view_flows_site_date",
+        "view_flows_valorised",
+        "view_flow_months_kind",
     )
 
     def __init__(self, catalogue: Callable[[], Catalogue], history: History) -> None:

@@ -542,6 +542,10 @@ class ProjectionRunner:
         unknown = set(names or ()) - {v.name for v in self.views}
         if unknown:
             raise ValueError(f"Unknown views: {', '.join(sorted(unknown))}")
+        # Indexes no page reads are built once at the end, from the whole table (sorted in
+        # one pass), instead of row by row at random places of their trees; should the replay
+        # stop before, ``setup`` creates them again like any missing table or index.
+        deferred = [name for view in chosen for name in getattr(view, "deferred_indexes", ())]
         with self.db.transaction():
             for view in chosen:
                 for table in view.tables:
@@ -549,10 +553,17 @@ class ProjectionRunner:
                 self.db.execute(
                     "UPDATE view_positions SET position = 0 WHERE name = ?", (view.name,)
                 )
+            for index in deferred:
+                self.db.execute(f"DROP INDEX IF EXISTS {index}")
         failures.clear(self.db, [view.name for view in chosen])
         for view in chosen:
             self.failed.pop(view.name, None)
-        return self.catch_up()
+        try:
+            return self.catch_up()
+        finally:
+            with self.db.transaction():
+                for view in chosen:
+                    view.create(self.db)
 
     def run_forever(self, stop: threading.Event, poll_seconds: float = 0.05) -> None:
         """Follow the log until ``stop`` is set (polling: SQLite cannot notify)."""

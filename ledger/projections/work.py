@@ -44,6 +44,9 @@ class WorkView:
     name: ClassVar[str] = "work"
     tables: ClassVar[tuple[str, ...]] = ("view_work_logs", "view_work_months")
     topics: ClassVar[frozenset[str]] = frozenset(("WorkLog.Logged", "WorkLog.Corrected"))
+    # Read by the figures only (a correction finds its log by ``view_work_logs_log``): a
+    # rebuild builds them at its end (``ProjectionRunner.rebuild``).
+    deferred_indexes: ClassVar[tuple[str, ...]] = ("view_work_logs_org_date", "view_work_logs_date")
 
     def create(self, db: ViewDatabase) -> None:
         big = db.big_integer

@@ -22,6 +22,31 @@ from typing import Any
 
 TABLE = "ledger_idempotency"
 _COMPACT = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode  # made once
+_ASCII = json.encoder.encode_basestring_ascii  # what that encoder writes a string with
+_RESULT_KEYS = frozenset(("extra", "id", "kind", "version"))
+
+
+def result_text(result: dict[str, Any]) -> str:
+    """``_COMPACT(result)``, written directly for the common reference (no extra)."""
+    kind, ref_id, version = result.get("kind"), result.get("id"), result.get("version")
+    if (
+        result.keys() == _RESULT_KEYS
+        and result["extra"] is None
+        and type(kind) is str
+        and type(ref_id) is str
+        and (version is None or type(version) is int)
+    ):
+        version_text = "null" if version is None else int.__repr__(version)
+        return (
+            '{"extra":null,"id":'
+            + _ASCII(ref_id)
+            + ',"kind":'
+            + _ASCII(kind)
+            + ',"version":'
+            + version_text
+            + "}"
+        )
+    return _COMPACT(result)
 
 
 @dataclass(frozen=True)
@@ -40,7 +65,7 @@ class KeyRecord:
             self.key,
             self.request_digest,
             self.status,
-            _COMPACT(self.result),
+            result_text(self.result),
         )
 
     @classmethod
