@@ -13,13 +13,13 @@ from ledger.web.desk import (
     admin_registry,
     admin_territory,
     admin_tokens,
+    work_figures,
 )
 from ledger.web.desk import audit as audit_pages
 from ledger.web.desk import corrections as correction_pages
 from ledger.web.desk import dashboard as dashboard_page
 from ledger.web.desk import pages as desk_pages
 from ledger.web.desk import work as work_pages
-from ledger.web.desk import work_figures
 from ledger.web.pages import api, pages
 from ledger.web.shell import STATIC
 
