@@ -42,8 +42,13 @@ def offered_sites(desk: Desk) -> list[dict[str, Any]]:
     """The sites whose work this reader logs: its organisation's (every site for the ledger's
     admins)."""
     actor = desk.require("supervisor")
-    found = desk.ledger.sites(None if actor.is_admin else actor.organisation_id)
-    return sorted(found, key=lambda s: str(s["name"]).lower())
+    where, params = (
+        ("", ()) if actor.is_admin else ("WHERE owner_id = ?", (str(actor.organisation_id),))
+    )
+    rows = fresh_views(desk).query(
+        f"SELECT site_id, owner_id, name FROM view_sites {where} ORDER BY name, site_id", params
+    )
+    return [{"id": str(i), "organisation_id": str(o), "name": str(n)} for i, o, n in rows]
 
 
 def chosen_site(desk: Desk, asked: str | None) -> dict[str, Any] | None:
