@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,11 @@ def test_every_page_shows_hostile_text_as_text(
     api: Api, hostile: dict[str, Any], lang: str
 ) -> None:
     app: FastAPI = api.client.app  # type: ignore[assignment]
+    block = {"count": 2, "organisation_id": api.ids[HOSTILE], "filiere": "textile"}
+    block_id = api.ok("admin", "/labels", block)["block_id"]
+    work = {"site_id": api.ids["sorting_centre"], "worker_ref": "W-0042", "contract": "insertion"}
+    work |= {"activity": "sorting", "hours": "7", "date": date.today().isoformat()}
+    work_log_id = api.ok("supervisor", "/work-logs", work)["id"]
     values = {
         "batch_id": hostile["id"],
         "id": hostile["id"],
@@ -90,8 +96,10 @@ def test_every_page_shows_hostile_text_as_text(
         "token_id": hostile["id"],
         "material": "textile.hostile",
         "territory": "main",
+        "block_id": block_id,
+        "work_log_id": work_log_id,
     }
-    readers = ("admin", "auditor", "hostile")
+    readers = ("admin", "auditor", "supervisor", "hostile")
     read = posted = 0
     for path, route in page_routes(app):
         where = address(path, values)
@@ -117,5 +125,5 @@ def test_every_page_shows_hostile_text_as_text(
                 )
                 shown_as_text(f"POST {where} as {who}", sent)
                 posted += 1
-    assert read >= 2 * 3 * 12  # the pages of today, at least, were read
+    assert read >= 2 * 4 * 30  # the pages of today, at least, were read
     assert posted >= 3
