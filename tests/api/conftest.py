@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from ledger.api import create_app
 from ledger.settings import Settings
+from tests.api.hostile import hostile_batch
 
 ADMIN_TOKEN = "admin-secret-for-tests"
 
@@ -112,4 +113,7 @@ def caux_vallee_de_seine(client: TestClient) -> Api:
     return api
 
 
-# The territory whose every name injects markup (tests of escaping on the pages).
+@pytest.fixture
+def hostile(api: Api) -> dict[str, Any]:
+    """The territory whose every name injects markup (tests of escaping on the pages)."""
+    return hostile_batch(api)

@@ -4,12 +4,12 @@ sites, a material, a correction's reason (shared by the tests of escaping on the
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
-
-from tests.api.conftest import Api
 from tests.codes import CODES
+
+if TYPE_CHECKING:
+    from tests.api.conftest import Api
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 ESCAPED = "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;"  # as the templates escape it
@@ -19,8 +19,7 @@ def at(hours: float) -> str:
     return (datetime.now(UTC) - timedelta(hours=hours)).isoformat()
 
 
-@pytest.fixture
-def hostile(api: Api) -> dict[str, Any]:
+def hostile_batch(api: Api) -> dict[str, Any]:
     """An organisation, its sites and a material named to inject markup, and a batch of that
     material collected, corrected with a hostile reason, dispatched, received and sorted."""
     api.organisation(HOSTILE, ["collector", "sorter"])

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from ledger.application.commands import UpdateOrganisation
 from ledger.application.ledger import Ledger
+from ledger.audit.register_national_rows import PARIS
 from ledger.cli.main import app
 from ledger.domain.batch import Batch
 from ledger.settings import Settings
@@ -52,7 +53,7 @@ def test_the_outgoing_register_and_its_report_are_written_beside_each_other(
     assert dispatched.transport["carrier"]["siret"] == details["siret"]
 
     target = tmp_path / "sortant.csv"
-    day = hours_ago(29).date().isoformat()
+    day = hours_ago(29).astimezone(PARIS).date().isoformat()  # the register's days are Paris's
     args = ["export", "register", "--site", str(world.container_lillebonne)]
     args += ["--direction", "outgoing", "--from", day, "--to", day, "--output", str(target)]
     result = cli.invoke(app, args)
