@@ -97,6 +97,20 @@ def phone(browser: Browser, live: LiveServer) -> Iterator[Callable[[str | None],
     assert errors == [], f"JavaScript errors: {errors}"
 
 
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    """Browser contexts a test opens as it goes, closed after it."""
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def fits(page: Page, width: int) -> None:
+    """Nothing but the tables' own scrolling boxes is wider than the screen."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def screenshot(page: Page, name: str) -> None:
     """Keep a picture of the page as a phone shows it (tests/artifacts/web/, not committed)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

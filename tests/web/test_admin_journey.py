@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.web.conftest import PHONE, screenshot
+from tests.web.conftest import PHONE, fits, screenshot
 from tests.web.live import LiveServer, Territory
 
 DESK = {"width": 1280, "height": 900}
@@ -33,14 +32,6 @@ WORDS = {
     },
     "en": {"saved": "Saved.", "revoked": "Token revoked", "hello": "Hello", "copied": "Copied."},
 }
-
-
-@pytest.fixture
-def contexts(browser: Browser, live: LiveServer) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def open_page(
@@ -79,11 +70,6 @@ def sign_in(page: Page, token: str, target: str) -> None:
     page.fill("#token", token)
     page.locator("form button[type=submit]").click()
     page.wait_for_url(lambda url: "/login" not in url and url.endswith(target))
-
-
-def fits(page: Page, width: int) -> None:
-    """Nothing but the tables' own scrolling boxes is wider than the screen."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def status_of(page: Page, path: str) -> int:

@@ -4,14 +4,13 @@ then in English, at a desk's width and on a phone."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.web.conftest import PHONE, screenshot
+from tests.web.conftest import PHONE, fits, screenshot
 from tests.web.live import LiveServer, Territory
 
 DESK = {"width": 1280, "height": 900}
@@ -47,14 +46,6 @@ def audited(world: Territory) -> dict[str, Any]:
     return {"code": code, "id": bale["id"]}
 
 
-@pytest.fixture
-def contexts(browser: Browser, live: LiveServer) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
 def open_page(
     browser: Browser, live: LiveServer, opened: list[BrowserContext], **options: Any
 ) -> tuple[Page, list[str]]:
@@ -70,11 +61,6 @@ def open_page(
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("request", lambda r: problems.append(r.url) if "/api/v1/" in r.url else None)
     return page, problems
-
-
-def fits(page: Page, width: int) -> None:
-    """Nothing but the tables' own scrolling boxes is wider than the screen."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_an_auditor_finds_a_batch_by_its_label_code_and_reads_its_history(

@@ -10,7 +10,6 @@ again and sends it on to the collective's warehouse, which receives it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from ledger.web.desk.i18n import LANGUAGE_COOKIE
-from tests.web.conftest import PHONE, log_in, opened, phone_context, screenshot
+from tests.web.conftest import PHONE, fits, log_in, opened, phone_context, screenshot
 from tests.web.live import LiveServer, Territory
 
 DESK = {"width": 1280, "height": 900}
@@ -48,14 +47,6 @@ def labelled_bale(world: Territory, kg: float = 412.5) -> dict[str, Any]:
     return {"code": code, "id": bale["id"]}
 
 
-@pytest.fixture
-def contexts(browser: Browser, live: LiveServer) -> Iterator[list[BrowserContext]]:
-    made: list[BrowserContext] = []
-    yield made
-    for context in made:
-        context.close()
-
-
 def browser_for(
     browser: Browser,
     live: LiveServer,
@@ -80,10 +71,6 @@ def browser_for(
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     return page, problems
-
-
-def fits(page: Page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize("width", [PHONE["width"], DESK["width"]])

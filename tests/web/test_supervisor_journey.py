@@ -8,14 +8,13 @@ these hours."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from ledger.web.desk import formats
-from tests.web.conftest import PHONE, log_in, screenshot
+from tests.web.conftest import PHONE, fits, log_in, screenshot
 from tests.web.live import LiveServer, Territory
 
 DESK = {"width": 1280, "height": 900}
@@ -79,14 +78,6 @@ def staff(world: Territory) -> dict[str, Any]:
     return {"site": world.ids["sorting_centre"], "havre_site": world.ids["havre_shop"]}
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
 def open_page(
     browser: Browser, live: LiveServer, opened: list[BrowserContext], **options: Any
 ) -> tuple[Page, list[str]]:
@@ -102,11 +93,6 @@ def open_page(
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("request", lambda r: problems.append(r.url) if "/api/v1/" in r.url else None)
     return page, problems
-
-
-def fits(page: Page, width: int) -> None:
-    """Nothing but the tables' own scrolling boxes is wider than the screen."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def position(world: Territory) -> int:
