@@ -12,11 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from fastapi.responses import HTMLResponse
 
 from ledger.api.errors import STATUS_BY_KIND
 from ledger.application.commands import Actor
+from ledger.application.core import LedgerCore
 from ledger.domain.errors import InvalidInput, LedgerError, RoleNotAllowed
 from ledger.web.desk import i18n
 from ledger.web.desk.context import Desk, DeskDep, desk_router
@@ -43,6 +45,17 @@ SECTIONS = (
 def administrator(desk: Desk) -> Actor:
     """The reader, if an administrator (of the ledger or of their own organisation)."""
     return desk.require("admin")
+
+
+def managed_organisation(actor: Actor, asked: str) -> UUID:
+    """The organisation a page manages: the one asked for (if the reader administers it), else
+    the reader's own."""
+    try:
+        chosen = UUID(asked) if asked else actor.organisation_id
+    except ValueError:
+        chosen = actor.organisation_id
+    LedgerCore.require_admin_of(actor, chosen)
+    return chosen
 
 
 def ledger_administrator(desk: Desk) -> Actor:

@@ -20,7 +20,7 @@ from ledger.application.handlers.allocation import AllocateLabels
 from ledger.domain.allocation import LabelBlock, LabelRegister
 from ledger.domain.catalogue import FILIERES
 from ledger.domain.errors import InvalidInput, LabelBlockNotFound, LedgerError
-from ledger.web.desk.admin import administrator, filiere_namer, refused
+from ledger.web.desk.admin import administrator, filiere_namer, managed_organisation, refused
 from ledger.web.desk.context import Desk, DeskDep, desk_router
 
 router = desk_router()
@@ -47,20 +47,11 @@ def find_block(desk: Desk, block_id: UUID) -> LabelBlock | None:
     return UnitOfWork(desk.ledger).get(block_id, LabelBlock)
 
 
-def holder_of(desk: Desk, actor: Actor, asked: str) -> UUID:
-    try:
-        chosen = UUID(asked) if asked else actor.organisation_id
-    except ValueError:
-        chosen = actor.organisation_id
-    LedgerCore.require_admin_of(actor, chosen)
-    return chosen
-
-
 @router.get("/admin/labels", response_class=HTMLResponse)
 def labels_page(desk: DeskDep, organisation_id: str = "") -> HTMLResponse:
     """Allocate a block of label codes for an organisation; its recent blocks."""
     actor = administrator(desk)
-    holder = holder_of(desk, actor, organisation_id)
+    holder = managed_organisation(actor, organisation_id)
     values = {"count": "24", "organisation_id": str(holder), "filiere": "textile"}
     return desk.render(LABELS_PAGE, values=values, **labels_context(desk, actor, holder))
 
@@ -69,7 +60,7 @@ def labels_page(desk: DeskDep, organisation_id: str = "") -> HTMLResponse:
 def allocate(desk: DeskDep) -> HTMLResponse | RedirectResponse:
     actor = desk.writer()
     administrator(desk)
-    holder = holder_of(desk, actor, desk.value("organisation_id"))
+    holder = managed_organisation(actor, desk.value("organisation_id"))
     try:
         count = whole_number(desk.value("count"), "count")
         command = AllocateLabels(count, holder, desk.value("filiere") or None)

@@ -19,7 +19,7 @@ from ledger.application.core import LedgerCore, UnitOfWork
 from ledger.domain.errors import LedgerError, TokenNotFound
 from ledger.domain.registry import ROLES, Token
 from ledger.projections.registry import token_records
-from ledger.web.desk.admin import administrator, refused, wait_for_views
+from ledger.web.desk.admin import administrator, managed_organisation, refused, wait_for_views
 from ledger.web.desk.context import Desk, DeskDep, desk_router
 from ledger.web.desk.templating import trusted
 
@@ -52,16 +52,6 @@ def login_address(desk: Desk, secret: str) -> str:
     return f"{base}/login#token={secret}"
 
 
-def chosen_organisation(desk: Desk, actor: Actor, asked: str) -> UUID:
-    """The organisation whose tokens are shown: the one asked for, else the reader's own."""
-    try:
-        chosen = UUID(asked) if asked else actor.organisation_id
-    except ValueError:
-        chosen = actor.organisation_id
-    LedgerCore.require_admin_of(actor, chosen)
-    return chosen
-
-
 def tokens_context(desk: Desk, actor: Actor, organisation_id: UUID) -> dict[str, Any]:
     wait_for_views(desk)
     views = desk.request.app.state.views
@@ -81,7 +71,7 @@ def tokens(desk: DeskDep, organisation_id: str = "") -> HTMLResponse:
     """An organisation's tokens (id, label, role, issued, last used, revoked) and a form to
     issue one."""
     actor = administrator(desk)
-    chosen = chosen_organisation(desk, actor, organisation_id)
+    chosen = managed_organisation(actor, organisation_id)
     values = {"organisation_id": str(chosen), "role": "collector"}
     return desk.render(TOKENS_PAGE, values=values, **tokens_context(desk, actor, chosen))
 
@@ -91,7 +81,7 @@ def issue(desk: DeskDep) -> HTMLResponse:
     """Issue a token and show its secret, this once."""
     actor = desk.writer()
     administrator(desk)
-    chosen = chosen_organisation(desk, actor, desk.value("organisation_id"))
+    chosen = managed_organisation(actor, desk.value("organisation_id"))
     command = IssueToken(chosen, desk.value("role"), desk.value("label").strip())
     try:
         outcome, secret = desk.ledger.issue_token(actor, command, desk.idempotency())
