@@ -6,6 +6,7 @@ command with ``Collect(**body.model_dump())``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -80,6 +81,16 @@ class Idempotency:
     key: str
     scope: UUID
     legacy_scope: UUID | None = None
+
+    @property
+    def scope_text(self) -> str:
+        return uuid_text(self.scope)
+
+
+@functools.lru_cache(maxsize=4096)
+def uuid_text(value: UUID) -> str:
+    """``str(value)`` for the few ids written again and again (scopes, sites)."""
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -398,7 +409,67 @@ def _plain_field(value: Any) -> Any:
 
 
 def digest(op: str, command: Any, target: UUID | None = None) -> str:
-    """A stable digest of a command's content, to tell a repeat from a different request."""
-    body = _plain(command)
-    text = _CANONICAL([op, str(target) if target else None, body])
+    """A stable digest of a command's content, to tell a repeat from a different request.
+
+    The text digested is ``json.dumps([op, target, _plain(command)], sort_keys=True)``; a
+    command of plain fields is written straight to that text (:func:`_canonical_fields`), the
+    same characters without the intermediate dict and the encoder's walk over it.
+    """
+    body = _canonical_fields(command)
+    if body is None:
+        body = _CANONICAL(_plain(command))
+    head = '", "' + str(target) + '", ' if target else '", null, '
+    text = "[" + _ascii(op)[:-1] + head + body + "]"
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+_ascii = json.encoder.encode_basestring_ascii  # json.dumps's text of a str (ensure_ascii)
+_FIELDS: dict[type[Any], tuple[tuple[str, str, bool, Any], ...]] = {}
+
+
+def _fields_of(kind: type[Any], value: Any) -> tuple[tuple[str, str, bool, Any], ...]:
+    """A command class's fields in sorted order: name, key text, whether added, its default."""
+    found = _FIELDS.get(kind)
+    if found is None:
+        added = _ADDED.get(kind)
+        if added is None:
+            added = _ADDED[kind] = _added_defaults(value.__dataclass_fields__)
+        found = _FIELDS[kind] = tuple(
+            (name, _ascii(name) + ": ", name in added, added.get(name))
+            for name in sorted(vars(value))
+        )
+    return found
+
+
+def _canonical_fields(command: Any) -> str | None:
+    """``_CANONICAL(_plain(command))`` for a dataclass command, or None for anything else."""
+    kind = type(command)
+    if not hasattr(kind, "__dataclass_fields__"):
+        return None
+    state = vars(command)
+    fields = _fields_of(kind, command)
+    if len(fields) != len(state):
+        return None
+    parts = []
+    for name, key, added, default in fields:
+        value = state[name]
+        if added and bool(value == default):
+            continue
+        kind = type(value)
+        if kind is str:
+            parts.append(key + _ascii(value))
+        elif value is None:
+            parts.append(key + "null")
+        elif kind is UUID:
+            parts.append(key + '"' + str(value) + '"')
+        elif kind is Decimal:
+            parts.append(key + _ascii(str(value.normalize())))
+        elif kind is datetime or kind is date:
+            parts.append(key + _ascii(value.isoformat()))
+        elif kind is int:
+            parts.append(key + int.__repr__(value))
+        elif kind is bool:
+            parts.append(key + ("true" if value else "false"))
+        else:
+            parts.append(key + _CANONICAL(_plain_field(value)))
+    return "{" + ", ".join(parts) + "}"

@@ -347,7 +347,7 @@ class LedgerCore(Application[UUID]):
         if idempotency is not None and not outcome.duplicate:
             ref = outcome.ref
             result = {"kind": ref.kind, "id": ref.id, "version": ref.version, "extra": ref.extra}
-            scope = str(idempotency.scope)
+            scope = idempotency.scope_text
             uow.add_key(KeyRecord(scope, idempotency.key, request_digest, outcome.status, result))
         return outcome
 
@@ -362,7 +362,7 @@ class LedgerCore(Application[UUID]):
         """The first outcome of a request already made with this idempotency key, if any."""
         if idempotency is None:
             return None
-        found = uow.key_record(str(idempotency.scope), idempotency.key)
+        found = uow.key_record(idempotency.scope_text, idempotency.key)
         if found is None and uow.legacy_keys:
             found = self.legacy_key_record(uow, idempotency)
         if found is None:

@@ -301,8 +301,9 @@ class Importer:
         Idempotency keys, client-chosen ids and label bindings are usually new; asking for each
         one separately would cost one read per line.
         """
+        scope = str(self.scope)
         keys = [
-            (str(self.scope), line.client_event_id)
+            (scope, line.client_event_id)
             for _, line in lines
             if isinstance(line, Line) and line.client_event_id
         ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from ledger.domain.aggregates import create
 from ledger.domain.errors import InvalidInput, NothingToCorrect
 
 CONTRACTS = ("insertion", "employee", "volunteer", "trainee")
@@ -48,6 +49,12 @@ class WorkLog(Aggregate):
         def apply(self, aggregate: WorkLog) -> None:
             for name, value in self.changes.items():
                 setattr(aggregate, name, value)
+
+    @classmethod
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Self:
+        """The library's ``_create``, in fewer steps (``ledger.domain.aggregates``)."""
+        made: Self = create(cls, event_class, id=id, **kwargs)
+        return made
 
     def __init__(
         self,
