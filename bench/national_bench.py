@@ -98,13 +98,13 @@ def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def environment(backend: str, folder: Path) -> dict[str, str]:
+def environment(backend: str, folder: Path, schema: str = "bench_national") -> dict[str, str]:
     env = {**os.environ, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN}
     if backend == "sqlite":
         env["LEDGER_DATABASE_URL"] = f"sqlite:///{folder}/ledger.db"
     else:
         env["LEDGER_DATABASE_URL"] = PG_URL
-        env["LEDGER_DATABASE_SCHEMA"] = "bench_national"
+        env["LEDGER_DATABASE_SCHEMA"] = schema
     return env
 
 
@@ -308,15 +308,21 @@ def raw_library(env: dict[str, str], events: int, per_transaction: int, run: Bac
 def bench_backend(backend: str, path: Path, shape: Shape, args: argparse.Namespace) -> BackendRun:
     folder = Path(args.work) / backend
     folder.mkdir(parents=True, exist_ok=True)
-    env = environment(backend, folder)
-    run = BackendRun(backend)
-    fresh_database(backend, env, folder)
-    say(f"{backend}: importing {path}")
-    results = folder / "results.jsonl"
-    run.imported = run_step(ledger_command("import", str(path), "--results", str(results)), env)
-    run.import_seconds = summary_seconds(run.imported.output)
-    run.lines = sum(1 for _ in results.open(encoding="utf-8"))
-    run.domain_events, run.stored_events = counted_events(env)
+    env = environment(backend, folder, args.schema)
+    saved = Path(args.work) / f"imported-{args.scale}-{backend}.json"
+    if args.from_rebuild:  # the ledger an earlier run imported, rebuilt again with this code
+        run = load_run(saved)
+    else:
+        run = BackendRun(backend)
+        fresh_database(backend, env, folder)
+        say(f"{backend}: importing {path}")
+        results = folder / "results.jsonl"
+        command = ledger_command("import", str(path), "--results", str(results))
+        run.imported = run_step(command, env)
+        run.import_seconds = summary_seconds(run.imported.output)
+        run.lines = sum(1 for _ in results.open(encoding="utf-8"))
+        run.domain_events, run.stored_events = counted_events(env)
+        save_run(run, saved, machine(), machine())
     say(f"{backend}: {run.lines} lines in {run.import_seconds:.1f} s; rebuilding")
     run.rebuilt = run_step(ledger_command("rebuild"), env)
     run.rebuild_seconds = rebuild_seconds(run.rebuilt.output)
@@ -444,6 +450,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--figures-only", action="store_true", help="time the figures again")
     parser.add_argument("--raw", type=int, default=200_000, help="events for the raw library")
     parser.add_argument("--work", default="var/bench/national-run")
+    parser.add_argument("--schema", default="bench_national", help="PostgreSQL schema")
+    parser.add_argument(
+        "--from-rebuild",
+        action="store_true",
+        help="keep the ledger and import figures a run left; rebuild and time the rest again",
+    )
     parser.add_argument("--output", type=Path, default=Path("bench/RESULTS.md"))
     args = parser.parse_args(argv)
     shape = Shape(args.scale)
@@ -453,27 +465,34 @@ def main(argv: list[str] | None = None) -> None:
         generate(shape, path)
     before = machine()
     work = Path(args.work)
-    for backend in args.backends.split(","):
+    for backend in filter(None, args.backends.split(",")):  # none: only the table again
         if args.figures_only:  # the figures again, on the databases a full run left
             run = load_run(work / f"run-{args.scale}-{backend}.json")
             run.figures = {}
-            time_figures(environment(backend, work / backend), shape, args.calls, run)
+            time_figures(environment(backend, work / backend, args.schema), shape, args.calls, run)
         else:
             run = bench_backend(backend, path, shape, args)
-        saved = {**run.__dict__, "imported": run.imported.__dict__, "rebuilt": run.rebuilt.__dict__}
-        saved["machine_before"], saved["machine_after"] = before, machine()
-        (work / f"run-{args.scale}-{backend}.json").write_text(json.dumps(saved, indent=1))
+        save_run(run, work / f"run-{args.scale}-{backend}.json", before, machine())
     runs = [load_run(work / f"run-{args.scale}-{b}.json") for b in args.report.split(",")]
     section = report(args.scale, shape, runs, before, machine())
     print(section)
     write_results(section, args.scale, args.output)
 
 
+def save_run(run: BackendRun, path: Path, before: str, after: str) -> None:
+    steps = {name: getattr(run, name) for name in ("imported", "rebuilt")}
+    saved = {**run.__dict__, **{k: v.__dict__ if v else None for k, v in steps.items()}}
+    saved["machine_before"], saved["machine_after"] = before, after
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(saved, indent=1))
+
+
 def load_run(path: Path) -> BackendRun:
     """A database's run as saved (so that one database can be run again on its own)."""
     data = json.loads(path.read_text())
     data.pop("machine_before"), data.pop("machine_after")
-    data["imported"], data["rebuilt"] = Step(**data["imported"]), Step(**data["rebuilt"])
+    for name in ("imported", "rebuilt"):
+        data[name] = Step(**data[name]) if data[name] else None
     return BackendRun(**data)
 
 
