@@ -55,7 +55,6 @@ class EventEncoder:
         self.encode_value = mapper.transcoder.encoder.encode if self.exact else None  # type: ignore[attr-defined]
         self.classes: dict[type[Any], tuple[str, str]] = {}  # class → topic, class_version text
         self.keys: dict[str, str] = {}  # attribute name → its JSON text and a colon
-        self.writers: dict[type[Any], Any] = {}  # event class → its state_writer (or None)
 
     def to_stored_event(self, event: Any) -> StoredEvent:
         if not self.exact:
@@ -68,23 +67,6 @@ class EventEncoder:
             found = self.classes[cls] = (get_topic(cls), suffix)
         topic, suffix = found
         state = event.__dict__
-        write = self.writers.get(cls)
-        if write is None:
-            write = self.writers[cls] = state_writer(tuple(state), self.encode_value)
-        text = write(state) if write is not None else None
-        if text is None:
-            text = self.state_text(state)
-        stored = object.__new__(StoredEvent)  # a frozen dataclass: its fields set directly
-        stored.__dict__.update(
-            originator_id=state["originator_id"],
-            originator_version=state["originator_version"],
-            topic=topic,
-            state=(text + suffix + "}").encode("utf8"),
-        )
-        return stored
-
-    def state_text(self, state: dict[str, Any]) -> str:
-        """The event's JSON up to its closing brace, attribute by attribute."""
         keys, encode_value = self.keys, self.encode_value
         parts = []
         for name, value in state.items():
@@ -93,70 +75,32 @@ class EventEncoder:
             key = keys.get(name)
             if key is None:
                 key = keys[name] = _string(name) + ":"
-            parts.append(key + value_text(value, encode_value))
-        return "{" + ",".join(parts)
-
-
-def value_text(value: Any, encode_value: Any) -> str:
-    """One value as the library's encoder writes it (its transcodings of UUID and datetime)."""
-    kind = type(value)
-    if kind is str:
-        return _string(value)
-    if kind is UUID:
-        return '{"_type_":"uuid_hex","_data_":"' + str(value.hex) + '"}'
-    if kind is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
-    if kind is datetime:
-        return '{"_type_":"datetime_iso","_data_":"' + str(value.isoformat()) + '"}'
-    if kind is list and value and all(type(item) is UUID for item in value):
-        items = '"},{"_type_":"uuid_hex","_data_":"'.join([item.hex for item in value])
-        return '[{"_type_":"uuid_hex","_data_":"' + items + '"}]'
-    text: str = encode_value(value)  # bool, float, Decimal, lists, dicts, subclasses
-    return text
-
-
-def state_writer(names: tuple[str, ...], encode_value: Any) -> Any:
-    """A function writing the JSON of an event class's state, its attributes named in order.
-
-    An event class's instances hold the same attributes in the same order (the dataclass's
-    ``__init__`` sets them), so the keys' texts and the loop are written once, as code; a state
-    with other attributes answers None and is written by :meth:`EventEncoder.state_text`.
-    """
-    fields = [n for n in names if n not in ("originator_id", "originator_version")]
-    if not all(n.isidentifier() for n in fields):
-        return None
-    lines = ["def write(state):", f"    if len(state) != {len(names)}:", "        return None"]
-    lines.append("    try:")
-    for i, name in enumerate(fields):
-        key = _string(name) + ":"
-        lead = "{" + key if i == 0 else "," + key
-        lines += [
-            f"        v{i} = state[{name!r}]",
-            f"        t = type(v{i})",
-            f"        if t is str: v{i} = {lead!r} + _string(v{i})",
-            f"        elif v{i} is None: v{i} = {lead + 'null'!r}",
-            f"        elif t is UUID: v{i} = {lead + _UUID_OPEN!r} + v{i}.hex + '\"}}'",
-            f"        elif t is int: v{i} = {lead!r} + int.__repr__(v{i})",
-            f"        elif t is datetime: v{i} = {lead + _TIME_OPEN!r} + v{i}.isoformat() + '\"}}'",
-            f"        else: v{i} = {lead!r} + value_text(v{i}, encode_value)",
-        ]
-    lines += ["    except KeyError:", "        return None"]
-    lines.append("    return " + (" + ".join(f"v{i}" for i in range(len(fields))) or "'{'"))
-    scope = {
-        "_string": _string,
-        "UUID": UUID,
-        "datetime": datetime,
-        "value_text": value_text,
-        "encode_value": encode_value,
-    }
-    exec("\n".join(lines), scope)  # code made of the event class's own attribute names
-    return scope["write"]
-
-
-_UUID_OPEN = '{"_type_":"uuid_hex","_data_":"'
-_TIME_OPEN = '{"_type_":"datetime_iso","_data_":"'
+            kind = type(value)
+            if kind is str:
+                parts.append(key + _string(value))
+            elif kind is UUID:
+                parts.append(key + '{"_type_":"uuid_hex","_data_":"' + value.hex + '"}')
+            elif kind is int:
+                parts.append(key + int.__repr__(value))
+            elif value is None:
+                parts.append(key + "null")
+            elif kind is datetime:
+                parts.append(key + '{"_type_":"datetime_iso","_data_":"' + value.isoformat() + '"}')
+            elif kind is list and value and all(type(item) is UUID for item in value):
+                items = '"},{"_type_":"uuid_hex","_data_":"'.join([item.hex for item in value])
+                parts.append(key + '[{"_type_":"uuid_hex","_data_":"' + items + '"}]')
+            else:  # bool, float, Decimal, lists, dicts, subclasses: as the library writes them
+                assert encode_value is not None
+                parts.append(key + encode_value(value))
+        text = "{" + ",".join(parts) + suffix + "}"
+        stored = object.__new__(StoredEvent)  # a frozen dataclass: its fields set directly
+        stored.__dict__.update(
+            originator_id=state["originator_id"],
+            originator_version=state["originator_version"],
+            topic=topic,
+            state=text.encode("utf8"),
+        )
+        return stored
 
 
 def recording(event: Any, stored: StoredEvent, position: int) -> Recording[Any]:
