@@ -144,3 +144,30 @@ def test_postgres_matches_ids_by_key_whatever_the_order_of_rows(ledger: Ledger) 
     random.Random(3).shuffle(rows)
     cursor: Any = FakeCursor(rows)
     assert recorder._fetch_ids_after_insert_events(cursor, events) == [100, 101, 102, 103]
+
+
+def test_idempotency_keys_are_each_found_by_the_primary_key(ledger: Ledger) -> None:
+    """An import's keys share one scope: looking up 500 of them among many must seek each one,
+    never read the scope's range and filter (which grows with the ledger)."""
+    log = ledger.event_log
+    scope = "00000000-0000-0000-0000-000000000000"
+    rows = [(scope, f"c{n}", "d" * 64, 201, "{}") for n in range(20_000)]
+    with log.datastore.transaction(commit=True) as cursor:
+        marks = ", ".join([log.mark] * 5)
+        cursor.executemany(f"INSERT INTO {log.keys_table} VALUES ({marks})", rows)
+    keys = [f"c{n}" for n in random.Random(7).sample(range(30_000), 500)]
+    sql, params = log._keys_query(("scope", "key"), scope, keys)
+    with log.datastore.transaction(commit=False) as cursor:
+        cursor.execute(
+            ("EXPLAIN " if ledger.settings.backend == "postgres" else "EXPLAIN QUERY PLAN ") + sql,
+            params,
+        )
+        plan = " ".join(str(value) for row in cursor.fetchall() for value in dict(row).values())
+    if ledger.settings.backend == "postgres":
+        assert "Index Cond: ((scope = " in plan, plan
+        assert "AND (key = " in plan, plan
+        assert "Filter" not in plan, plan
+    else:
+        assert "(scope=? AND key=?)" in plan, plan
+    found = log.key_records([(scope, key) for key in keys])
+    assert set(found) == {(scope, key) for key in keys if int(key[1:]) < 20_000}
