@@ -205,20 +205,28 @@ class BatchesView:
         self.catalogue = catalogue
         self.history = history  # read when a correction restates a batch's facts
         self.text = TextCache()
+        self.kinds: dict[type[Any], bool] = {}  # event class → whether it is a batch's
 
     def create(self, db: ViewDatabase) -> None:
         create_tables(db)
 
     def apply(self, db: ViewDatabase, page: Page) -> None:
         text_id = self.text.id
-        events = [
-            (p, e, text_id(e.originator_id)) for p, e in page if topic_name(e).startswith("Batch.")
-        ]
+        kinds = self.kinds
+        events: list[tuple[int, Any, str]] = []
+        first: dict[str, Any] = {}  # each batch's first event of the page
+        for position, event in page:
+            cls = type(event)
+            ours = kinds.get(cls)
+            if ours is None:
+                ours = kinds[cls] = topic_name(event).startswith("Batch.")
+            if ours:
+                batch_id = text_id(event.originator_id)
+                events.append((position, event, batch_id))
+                if batch_id not in first:
+                    first[batch_id] = event
         if not events:
             return
-        first: dict[str, Any] = {}
-        for _, event, batch_id in events:
-            first.setdefault(batch_id, event)
         # A batch whose first event here creates it is begun afresh: no need to read its row.
         needed = {
             batch_id

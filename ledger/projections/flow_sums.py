@@ -37,7 +37,7 @@ MONTH_KEY = (
 MONTH_COLUMNS = (*MONTH_KEY, "mass_g", "reference_g", "energy_kj", "facts")
 # Where each part of the key is in a flow fact (``batches.FLOW_COLUMNS``): site, date (cut to
 # its month below), kind, filière, route, process, other site, organisation; then the outlet.
-FACT_KEY = itemgetter(6, 5, 3, 10, 11, 12, 7, 8)
+FACT_KEY = itemgetter(6, 5, 3, 10, 11, 12, 7, 8, 17)
 TABLE = "view_flow_months"
 
 
@@ -57,13 +57,14 @@ def create_table(db: ViewDatabase) -> None:
 def month_sums(groups: Iterable[Sequence[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
     """A page's flow facts summed by ``MONTH_KEY``, as rows in ``MONTH_COLUMNS`` order.
 
-    Facts are grouped on their own values first (dates, NULLs, whether they name an outlet
-    abroad), and only the few groups a page makes are cut to months and have NULLs turned to ''.
+    Facts are grouped on their own values first (dates, NULLs, the outlet abroad they name), and
+    only the few groups a page makes are cut to months, have NULLs turned to '' and the outlet
+    to whether one is named.
     """
     sums: dict[tuple[Any, ...], list[int]] = {}  # raw key → [mass, reference, energy, facts]
     for facts in groups:
         for fact in facts:
-            key = (FACT_KEY(fact), fact[17] is None)
+            key = FACT_KEY(fact)
             found = sums.get(key)
             if found is None:
                 found = sums[key] = [0, 0, 0, 0]
@@ -72,9 +73,13 @@ def month_sums(groups: Iterable[Sequence[tuple[Any, ...]]]) -> list[tuple[Any, .
             found[2] += fact[16] or 0
             found[3] += 1
     rows: dict[tuple[Any, ...], list[int]] = {}
-    for (values, inside), totals in sums.items():
-        site, occurred_date, *rest = values
-        row_key = (site or "", occurred_date[:7], *(v or "" for v in rest), 0 if inside else 1)
+    for (site, occurred_date, *rest, outlet), totals in sums.items():
+        row_key = (
+            site or "",
+            occurred_date[:7],
+            *(v or "" for v in rest),
+            0 if outlet is None else 1,
+        )
         found = rows.get(row_key)
         if found is None:
             rows[row_key] = totals
