@@ -27,13 +27,22 @@ def paris_date(moment: datetime) -> str:
 def utc_text(moment: datetime) -> str:
     """Times as sortable UTC text, the same in SQLite and PostgreSQL.
 
-    ``2026-01-05T07:00:00.000000Z``: always six decimals and a ``Z``. Built from ``isoformat``,
-    which is several times cheaper than ``strftime`` and gives the same text for aware times
-    (decoded events' times are mostly in UTC already, so ``astimezone`` is skipped for them).
+    ``2026-01-05T07:00:00.000000Z``: always six decimals and a ``Z``, the text ``strftime`` and
+    ``isoformat`` give, formatted from the fields in one operation (half the time of
+    ``isoformat``, several times less than ``strftime``). Decoded events' times are mostly in
+    UTC already, so ``astimezone`` is skipped for them.
     """
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
-    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031 (the fastest way here)
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+    )
 
 
 class View(Protocol):

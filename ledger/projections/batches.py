@@ -65,6 +65,7 @@ History = Callable[[ViewDatabase, str, int], list[Any]]  # a batch's events, ver
 # A flow fact's identity, for restatements: every column but the position, the amounts and the
 # time of recording (FLOW_COLUMNS indices).
 KEY = (*range(1, 14), 17)
+LINEAGE_KEY = "view_lineage_edge"  # the unique index of the edges (parent, child)
 AMOUNTS = (14, 15, 16)
 
 
@@ -103,10 +104,25 @@ def create_tables(db: ViewDatabase) -> None:
     create_month_table(db)
     # Edges by parent only: no reader looks a batch's parents up here (lineage answers come
     # from the batches' own events), and a second index of random ids cost a catch-up ~5 %.
+    # The edges' key is a unique index rather than the table's primary key, so that a rebuild
+    # appends the edges (a sorting has a hundred parents or more) and sorts them once at its
+    # end (``deferred_indexes``).
     db.execute(
-        "CREATE TABLE IF NOT EXISTS view_lineage (parent_id TEXT, child_id TEXT, "
-        "transformation_id TEXT, process TEXT, PRIMARY KEY (parent_id, child_id))"
+        "CREATE TABLE IF NOT EXISTS view_lineage (parent_id TEXT NOT NULL, "
+        "child_id TEXT NOT NULL, transformation_id TEXT, process TEXT)"
     )
+    db.execute(
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {LINEAGE_KEY} ON view_lineage (parent_id, child_id)"
+    )
+
+
+def has_index(db: ViewDatabase, name: str = LINEAGE_KEY) -> bool:
+    """Whether the index exists (a rebuild drops the deferred ones until its end)."""
+    if db.backend == "sqlite":
+        found = db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,))
+    else:
+        found = db.scalar("SELECT to_regclass(?) IS NOT NULL", (name,))
+    return bool(found)
 
 
 def material_used(db: ViewDatabase, code: str) -> bool:
@@ -182,26 +198,35 @@ class BatchesView:
         "view_flows_site_date",
         "view_flows_valorised",
         "view_flow_months_kind",
+        LINEAGE_KEY,
     )
 
     def __init__(self, catalogue: Callable[[], Catalogue], history: History) -> None:
         self.catalogue = catalogue
         self.history = history  # read when a correction restates a batch's facts
         self.text = TextCache()
+        self.kinds: dict[type[Any], bool] = {}  # event class → whether it is a batch's
 
     def create(self, db: ViewDatabase) -> None:
         create_tables(db)
 
     def apply(self, db: ViewDatabase, page: Page) -> None:
         text_id = self.text.id
-        events = [
-            (p, e, text_id(e.originator_id)) for p, e in page if topic_name(e).startswith("Batch.")
-        ]
+        kinds = self.kinds
+        events: list[tuple[int, Any, str]] = []
+        first: dict[str, Any] = {}  # each batch's first event of the page
+        for position, event in page:
+            cls = type(event)
+            ours = kinds.get(cls)
+            if ours is None:
+                ours = kinds[cls] = topic_name(event).startswith("Batch.")
+            if ours:
+                batch_id = text_id(event.originator_id)
+                events.append((position, event, batch_id))
+                if batch_id not in first:
+                    first[batch_id] = event
         if not events:
             return
-        first: dict[str, Any] = {}
-        for _, event, batch_id in events:
-            first.setdefault(batch_id, event)
         # A batch whose first event here creates it is begun afresh: no need to read its row.
         needed = {
             batch_id
@@ -248,11 +273,24 @@ class BatchesView:
         for flows in state.flows.values():  # one shape of row (which columns are NULL) each
             db.insert_many("view_flows", FLOW_COLUMNS, flows)
         add_month_sums(db, state.flows.values())
+        if not state.edges:
+            return
+        # An edge is made only by its child's creation, so the edges of different pages never
+        # meet; those of a page are made distinct here (the first of each key is kept). While a
+        # rebuild has dropped the edges' unique index they are appended as they are, and the
+        # index is built at its end.
+        edges = []  # in key order: the index pages are visited in turn
+        last = None
+        for edge in sorted(state.edges):
+            if edge[:2] != last:  # the first of a key, as ON CONFLICT … DO NOTHING keeps it
+                edges.append(edge)
+                last = edge[:2]
+        conflict = "ON CONFLICT (parent_id, child_id) DO NOTHING" if has_index(db) else ""
         db.insert_many(
             "view_lineage",
             ("parent_id", "child_id", "transformation_id", "process"),
-            sorted(state.edges),  # in key order: the index pages are visited once, in turn
-            "ON CONFLICT (parent_id, child_id) DO NOTHING",
+            edges,
+            conflict,
         )
 
 

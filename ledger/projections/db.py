@@ -45,6 +45,13 @@ class ViewDatabase:
             if bulk:
                 connection.execute("PRAGMA cache_size=-65536")  # 64 MiB, allocated as used
                 connection.execute("PRAGMA temp_store=MEMORY")
+                # SQLite as Debian and others build it zeroes every page it frees and writes it
+                # out (secure_delete): a rebuild's emptying of the views wrote them whole to the
+                # WAL, then to the file again (~460 MB and 2.5 s at scale 0.05). FAST still
+                # zeroes deleted rows inside the pages it writes anyway, and leaves the freed
+                # pages as they were: the views' rows are derived from the event log they sit
+                # beside. No effect on what a crash leaves (that is the journal's work).
+                connection.execute("PRAGMA secure_delete=FAST")
             self._sqlite = connection
         else:
             self._postgres = psycopg.connect(postgres_conninfo(settings), autocommit=True)

@@ -57,30 +57,53 @@ def create_table(db: ViewDatabase) -> None:
 def month_sums(groups: Iterable[Sequence[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
     """A page's flow facts summed by ``MONTH_KEY``, as rows in ``MONTH_COLUMNS`` order.
 
-    Facts are grouped on their own values first (dates, NULLs, whether they name an outlet
-    abroad), and only the few groups a page makes are cut to months and have NULLs turned to ''.
+    Facts are grouped on their own values cut to the month (NULLs kept, whether they name an
+    outlet abroad), and only the groups a page makes have their NULLs turned to ''.
     """
     sums: dict[tuple[Any, ...], list[int]] = {}  # raw key → [mass, reference, energy, facts]
     for facts in groups:
         for fact in facts:
-            key = (FACT_KEY(fact), fact[17] is None)
+            # FACT_KEY, the date cut to its month: a few thousand groups a page, not one a day
+            key = (
+                fact[6],
+                fact[5][:7],
+                fact[3],
+                fact[10],
+                fact[11],
+                fact[12],
+                fact[7],
+                fact[8],
+                fact[17] is None,
+            )
             found = sums.get(key)
             if found is None:
-                found = sums[key] = [0, 0, 0, 0]
-            found[0] += fact[14]
-            found[1] += fact[15] or 0
-            found[2] += fact[16] or 0
-            found[3] += 1
+                sums[key] = [0 + fact[14], fact[15] or 0, fact[16] or 0, 1]
+            else:
+                found[0] += fact[14]
+                found[1] += fact[15] or 0
+                found[2] += fact[16] or 0
+                found[3] += 1
     rows: dict[tuple[Any, ...], list[int]] = {}
-    for (values, inside), totals in sums.items():
-        site, occurred_date, *rest = values
-        row_key = (site or "", occurred_date[:7], *(v or "" for v in rest), 0 if inside else 1)
+    for (site, month, kind, filiere, route, process, other, org, inside), totals in sums.items():
+        row_key = (
+            site or "",
+            month,
+            kind or "",
+            filiere or "",
+            route or "",
+            process or "",
+            other or "",
+            org or "",
+            0 if inside else 1,
+        )
         found = rows.get(row_key)
         if found is None:
             rows[row_key] = totals
-        else:  # several days of a month, or '' and NULL in the same column: one row
-            for slot in range(4):
-                found[slot] += totals[slot]
+        else:  # '' and NULL in the same column: one row
+            found[0] += totals[0]
+            found[1] += totals[1]
+            found[2] += totals[2]
+            found[3] += totals[3]
     return [(*key, *totals) for key, totals in sorted(rows.items())]
 
 

@@ -3,8 +3,10 @@ same classes, same attributes, upcasters run (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
@@ -16,7 +18,9 @@ from eventsourcing.persistence import (
     DecimalAsStr,
     JSONTranscoder,
     Mapper,
+    MapperDeserialisationError,
     StoredEvent,
+    TranscodingNotRegisteredError,
     UUIDAsHex,
 )
 from eventsourcing.utils import get_topic
@@ -119,3 +123,64 @@ def test_every_batch_handler_has_its_event_in_the_views_topics() -> None:
     # missing there would never be called.
     handled = {name.removeprefix("on_") for name in dir(PageState) if name.startswith("on_")}
     assert {topic.split(".")[1].lower() for topic in BatchesView.topics} == handled
+
+
+def test_the_fast_json_path_reads_every_state_as_the_json_module_does() -> None:
+    """orjson with the hook applied afterwards, or the json module's own way when orjson might
+    read a state otherwise: the same values, and the same errors."""
+    chosen = mapper()
+    decoder = EventDecoder(chosen, UUID)
+    site, moment = uuid4(), datetime(2026, 3, 1, 13, 30, 0, 5, tzinfo=timezone(timedelta(hours=2)))
+    nested = {
+        "site": site,
+        "when": moment,
+        "parents": [uuid4(), [uuid4(), {"deep": moment}], {"_type_": "x"}],
+        "transport": {"legs": [{"to": site, "mass": 12}], "note": None},
+        "amount": Decimal("12.50"),
+        "two": {"_data_": "only", "other": 1},
+        "huge": 10**30,
+        "ratio": 0.1,
+        "text": "é\u2028\x7f",
+    }
+    texts = [
+        chosen.transcoder.encode(nested),
+        b'{"x": NaN, "y": Infinity}',
+        b'{"big": -123456789012345678901234567890, "f": 1e400}',
+        b'{"s": "\\ud800"}',
+        b'{"a": 1, "a": {"_type_": "uuid_hex", "_data_": "' + site.hex.encode() + b'"}}',
+        b'{"_type_": "decimal_str", "_data_": "1.5"}',
+        b"[1, 2]",
+    ]
+    for text in texts:
+        expected = json.loads(text.decode(), object_hook=chosen.transcoder._decode_obj)
+        found = decoder._decode_fast(text)
+        if found is None:  # left to the json module's way
+            assert decoder._decode_json(text.decode()) == expected
+        else:
+            assert found == expected
+            assert type(found) is dict
+            assert repr(found) == repr(expected)
+    assert decoder._decode_fast(texts[0]) is None  # floats (and so huge integers): json's way
+    usual = {k: v for k, v in nested.items() if k not in ("huge", "ratio")}
+    found = decoder._decode_fast(chosen.transcoder.encode(usual))
+    assert found == usual  # the events' states take the fast path
+    for unknown in (
+        b'{"a": {"_type_": "unknown", "_data_": "1"}}',
+        b'{"a": [{"_type_": "unknown", "_data_": {"b": 1}}]}',
+    ):
+        assert decoder._decode_fast(unknown) is None
+        try:
+            decoder._decode_json(unknown.decode())
+        except TranscodingNotRegisteredError:
+            pass
+        else:
+            raise AssertionError("an unregistered transcoding must be refused")
+    with_error = chosen.transcoder.encode({"a": 1}).replace(
+        b"1", b'{"_type_": "nope", "_data_": 2}'
+    )
+    try:
+        decoder.decode(uuid4(), 1, get_topic(Thing.Happened), with_error)
+    except MapperDeserialisationError:
+        pass
+    else:
+        raise AssertionError("the error of the json module's way is raised")
