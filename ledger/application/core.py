@@ -53,6 +53,7 @@ A = TypeVar("A", bound=Aggregate)
 PARIS = ZoneInfo("Europe/Paris")
 Action = Callable[["UnitOfWork", str], Outcome]
 SITE_CACHE_SECONDS = 10.0
+SITE_TOPIC_PREFIX = Site.__module__ + ":" + Site.__qualname__ + "."  # the topics of its events
 
 
 def utc_now() -> datetime:
@@ -200,6 +201,7 @@ class LedgerCore(Application[UUID]):
         self._catalogue: Catalogue | None = None
         self._sites: dict[UUID, Site] = {}
         self._sites_renewed = time.monotonic()
+        self._sites_position = self.event_log.max_position()  # the log as the cache knows it
         self._organisations: dict[UUID, Organisation] = {}
         self._territory: tuple[float, frozenset[str]] | None = None
         self._ensure_system_organisation()
@@ -409,17 +411,31 @@ class LedgerCore(Application[UUID]):
         return fields
 
     def site(self, uow: UnitOfWork, site_id: UUID) -> Site:
-        """A registered site (cached; the cache is renewed every few seconds, so a site's
-        details changed by another process are seen soon after)."""
+        """A registered site (cached; every few seconds the cache forgets the sites whose
+        events were stored since it last looked, so a site's details changed by another
+        process are seen soon after)."""
         if time.monotonic() - self._sites_renewed > SITE_CACHE_SECONDS:
-            self._sites.clear()
-            self._sites_renewed = time.monotonic()
+            self.renew_sites()
         site = self._sites.get(site_id) or uow.get(site_id, Site)
         if site is None:
             raise UnknownSite(f"Unknown site {site_id}.", site_id=str(site_id))
         if not site.pending_events:  # cache only what is stored
             self._sites[site_id] = site
         return site
+
+    def renew_sites(self) -> None:
+        """Forget the cached sites that changed since the cache last looked at the log.
+
+        Emptying the whole cache instead made a national import read every site again from
+        the store every ten seconds (47,000 sites: a third of the import's time on
+        PostgreSQL); the events stored meanwhile are read by position, their topics only.
+        """
+        self._sites_renewed = time.monotonic()
+        changed, self._sites_position = self.event_log.originators_since(
+            self._sites_position, SITE_TOPIC_PREFIX
+        )
+        for site_id in changed:
+            self._sites.pop(site_id, None)
 
     def remember(self, saved: list[Aggregate]) -> None:
         """Cache the sites and organisations just stored."""

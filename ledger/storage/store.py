@@ -67,6 +67,27 @@ class EventLog:
                 found.add(value if isinstance(value, UUID) else UUID(str(value)))
         return found
 
+    def originators_since(self, position: int, topic_prefix: str) -> tuple[set[UUID], int]:
+        """The aggregates with an event stored after ``position`` whose topic starts with the
+        prefix, and the position this answer holds up to (a read of the log's tail by its
+        position index)."""
+        top = self.max_position()
+        if top <= position:
+            return set(), max(top, position)
+        sql = (
+            f"SELECT DISTINCT originator_id FROM {self.table} WHERE {self.position_column} > "
+            f"{self.mark} AND {self.position_column} <= {self.mark} "
+            f"AND substr(topic, 1, {len(topic_prefix)}) = {self.mark}"
+        )
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(sql, (position, top, topic_prefix))
+            rows = cursor.fetchall()
+        found = set()
+        for row in rows:
+            value = row["originator_id"]
+            found.add(value if isinstance(value, UUID) else UUID(str(value)))
+        return found, top
+
     def max_position(self) -> int:
         """The position of the last stored event (0 when the log is empty)."""
         return int(self.recorder.max_notification_id() or 0)
