@@ -1,7 +1,11 @@
 """Benchmark a national year: import, rebuild, every figure and page, memory, and the raw library.
 
 Usage: ``.venv/bin/python bench/national_bench.py --scale 0.05 [--backends sqlite,postgres]
-[--calls 5] [--raw 200000] [--output bench/RESULTS.md]``
+[--calls 5] [--raw 200000] [--output bench/RESULTS.md] [--work DIR] [--schema NAME]``;
+``--figures-only`` times the figures again on the ledgers a run left, ``--from-rebuild`` keeps
+the imported ledger and its import figures and runs the rest again (after a change to the
+views), ``--backends ""`` writes only the table of the runs saved in ``--work``. Two runs at
+once (both databases, or two scales) need their own ``--work`` and ``--schema``.
 
 For each database, in one run:
 
