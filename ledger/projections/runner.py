@@ -669,6 +669,12 @@ class ProjectionRunner:
             with self.db.transaction():
                 for view in chosen:
                     view.create(self.db)
+            if self.db.backend == "postgres":
+                # Tables refilled in bulk: the planner's statistics of them are those of the
+                # empty tables until an ANALYZE (autovacuum's comes later, if it is on at all).
+                for view in chosen:
+                    for table in view.tables:
+                        self.db.execute(f"ANALYZE {table}")
 
     def run_forever(self, stop: threading.Event, poll_seconds: float = 0.05) -> None:
         """Follow the log until ``stop`` is set (polling: SQLite cannot notify)."""
