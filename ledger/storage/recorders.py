@@ -108,10 +108,11 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
             id_type=Identifier(self.datastore.originator_id_type),
         )
         keys_table = f'"{self.datastore.schema}".{idempotency.TABLE}'
-        # A transaction's keys in one statement, as five arrays (like its events).
+        # A transaction's keys in one statement, as five arrays (like its events), in binary:
+        # as text, psycopg escapes every element in Python (a tenth of an import's time).
         self.insert_keys_statement = (
             f"INSERT INTO {keys_table} (scope, key, request_digest, status, result) "
-            "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[], %s::text[])"
+            "SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::int[], %b::text[])"
         )
         self.sql_create_statements.append(SQL(idempotency.create_statement(keys_table)))  # type: ignore[arg-type]
 
@@ -122,7 +123,7 @@ class FastPostgresApplicationRecorder(PostgresApplicationRecorder):
         keys: Sequence[KeyRecord] = kwargs.get("idempotency", ())
         if keys:
             columns = [list(column) for column in zip(*idempotency.rows_of(keys), strict=True)]
-            curs.execute(self.insert_keys_statement, columns)
+            curs.execute(self.insert_keys_statement, columns, prepare=True, binary=True)
 
     def _insert_stored_events(
         self,
