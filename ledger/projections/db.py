@@ -94,6 +94,26 @@ class ViewDatabase:
                 raise
 
     @contextmanager
+    def sorting_on_disk(self) -> Iterator[None]:
+        """Index builds whose sorts spill to temporary files, not memory (SQLite).
+
+        The bulk connection keeps temporary B-trees in memory (``temp_store=MEMORY``), so a
+        page's sorts never touch the disk; an index built over a whole table would then hold
+        the whole sort in memory: 1 GiB for one index of the national year's 10 million flow
+        facts, 2 GiB for a rebuild's deferred indexes. On files the same build takes 144 MiB,
+        in less time (18 s instead of 30 s).
+        """
+        if self._sqlite is None:
+            yield
+            return
+        (mode,) = self._sqlite.execute("PRAGMA temp_store").fetchone()
+        self._sqlite.execute("PRAGMA temp_store=FILE")
+        try:
+            yield
+        finally:
+            self._sqlite.execute(f"PRAGMA temp_store={int(mode)}")
+
+    @contextmanager
     def snapshot(self) -> Iterator[ViewDatabase]:
         """Several reads that see one consistent state of the views (and their positions)."""
         if self._sqlite is not None:

@@ -666,7 +666,7 @@ class ProjectionRunner:
         try:
             return self.catch_up()
         finally:
-            with self.db.transaction():
+            with self.db.sorting_on_disk(), self.db.transaction():
                 for view in chosen:
                     view.create(self.db)
             if self.db.backend == "postgres":

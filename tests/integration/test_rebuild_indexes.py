@@ -69,3 +69,31 @@ def test_a_rebuild_gives_the_same_views_and_indexes(ledger: Ledger) -> None:
     finally:
         db.close()
         runner.close()
+
+
+def test_a_rebuild_sorts_its_indexes_on_disk_and_its_pages_in_memory(ledger: Ledger) -> None:
+    """SQLite keeps the bulk connection's temporary B-trees in memory; the end of a rebuild
+    builds indexes over whole tables, whose sorts would then hold the table in memory (2 GiB
+    for the national year's views), so those sorts go to temporary files."""
+    results = Importer(ledger, chunk_size=300).run(Year(Shape(0.0003, days=10)).lines())
+    assert {r.status for r in results} == {"ok"}
+    runner = ProjectionRunner(ledger, page_size=250)
+    seen: list[object] = []
+    original = BatchesView.create
+
+    def create(view: BatchesView, db: ViewDatabase) -> None:
+        if db.backend == "sqlite":
+            seen.append(db.query("PRAGMA temp_store")[0][0])
+        original(view, db)
+
+    try:
+        BatchesView.create = create  # type: ignore[method-assign]
+        runner.rebuild()
+        BatchesView.create = original  # type: ignore[method-assign]
+        assert not runner.failed
+        if runner.db.backend == "sqlite":
+            assert seen == [1]  # FILE while the deferred indexes are built
+            assert runner.db.query("PRAGMA temp_store")[0][0] == 2  # MEMORY again for pages
+    finally:
+        BatchesView.create = original  # type: ignore[method-assign]
+        runner.close()
