@@ -44,8 +44,9 @@ GROUP BY x.kind, x.filiere, x.route, x.process, x.other_inside, x.has_other, x.e
 # from the territory's sites, so a figure costs what the territory's sites hold, not the nation.
 # Each with whether its site is inside, known from the condition (one membership test less
 # per row: at a national scale these tests are most of the figure's time).
-# The third part of each: what the facts of a partial month are read by (``flows_of``): the
-# inside sites by the site and date index, the valorisations by theirs.
+# The third part of each: what each part of the period's flows is read by (``flows_of``): the
+# inside sites by the monthly sums' key and the facts' site and date index, the valorisations
+# by the sums' kind index and the facts' partial index.
 COUNTING = (
     (inside("f.site_id"), 1, inside("site_id")),
     (
@@ -60,10 +61,10 @@ COUNTING = (
 def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[FlowGroup]:
     """The period's flow facts summed by what the rules of §5 look at (no snapshot)."""
     groups = []
-    for condition, site_inside, days_where in COUNTING:
+    for condition, site_inside, part_where in COUNTING:
         filters = Filters(condition).add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
         filters.equal("f.filiere", filiere).recorded(period, "f.recorded_at")
-        flows = flows_of(period, db=db, days_where=days_where)
+        flows = flows_of(period, db=db, part_where=part_where)
         statement = FLOW_GROUPS_SQL.format(
             flows=flows, where=filters.where, site_inside=site_inside
         )

@@ -58,7 +58,7 @@ def flows_of(
     period: Period,
     positions: tuple[int | None, int | None] = (None, None),
     db: ViewDatabase | None = None,
-    days_where: str = "",
+    part_where: str = "",
 ) -> str:
     """The table expression of the period's flow facts, summed by month where it can be.
 
@@ -69,10 +69,12 @@ def flows_of(
     widened, so that a caller's ``occurred_date BETWEEN`` the period keeps them.
     The dates in the SQL come from ``date`` objects (ISO text), never from what a user wrote.
 
-    ``days_where``: a condition the caller also puts on the expression, repeated in the parts
-    that read the facts of partial months, so that they are read by the index it names (the
-    territory's sites by ``(site_id, occurred_date)``) on either database, whatever its planner
-    makes of a condition outside a ``UNION ALL``. It is code, never user input.
+    ``part_where``: a condition the caller also puts on the expression, repeated in each of its
+    parts (the monthly sums and the facts of partial months), so that each is read by the index
+    it names (the territory's sites by the sums' key, site first, and by the facts'
+    ``(site_id, occurred_date)``) on either database, whatever its planner makes of a condition
+    outside a ``UNION ALL``: without it SQLite read every monthly sum of the nation for a period
+    with a partial month (2 s at the national scale). It is code, never user input.
     """
     if period.horizon is not None or positions != (None, None):
         return FACTS
@@ -89,8 +91,8 @@ def flows_of(
         first_month=first.isoformat()[:7],
         last=last.isoformat()[:7],
     )
-    parts = [month_sql]
-    also = f" AND {days_where}" if days_where else ""
+    also = f" AND {part_where}" if part_where else ""
+    parts = [month_sql + also]
     if start < first:
         parts.append(DAYS_SQL.format(start=start, end=first - timedelta(days=1)) + also)
     after_last = next_month(last)

@@ -107,6 +107,7 @@ def test_a_period_of_partial_months_gives_the_figures_of_the_facts(
     for start, end in (
         (date(2025, 1, 10), date(2025, 2, 5)),
         (date(2025, 1, 3), date(2025, 1, 31)),
+        (date(2025, 1, 1), date(2025, 2, 5)),  # a whole month from the sums, and five days
     ):
         period = Period(start, end, "dates")
         facts = period.recorded_by(later)
@@ -123,3 +124,22 @@ def test_a_period_of_partial_months_gives_the_figures_of_the_facts(
         statement += f" AND site_id IN ({INSIDE_SITES})"
         plan = " ".join(str(row[-1]) for row in db.query("EXPLAIN QUERY PLAN " + statement))
         assert "view_flows_site_date" in plan
+        # Every part of what metabolism reads starts from its index, the monthly sums included
+        # (they were read whole for a period with a partial month: 2 s at the national scale).
+        sent: list[tuple[str, tuple[object, ...]]] = []
+        query = db.query
+
+        def spy(statement: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+            sent.append((statement, params))
+            return query(statement, params)
+
+        db.query = spy  # type: ignore[method-assign]
+        try:
+            metabolism(db, Period(date(2025, 1, 1), date(2025, 2, 5), "dates"))
+        finally:
+            del db.query
+        read = [(s, p) for s, p in sent if "view_flow_months" in s]
+        assert len(read) == 2
+        for statement, params in read:
+            plan = [str(row[-1]) for row in db.query("EXPLAIN QUERY PLAN " + statement, params)]
+            assert not [step for step in plan if step.startswith("SCAN view_")], plan
