@@ -51,6 +51,7 @@ from bench.national import Shape, generate, uid
 DOMAIN = ("Batch.", "Transformation.", "WorkLog.", "Organisation.", "Site.", "Territory.")
 ADMIN_TOKEN = "bench-national-admin-token-0123456789"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+SECRET_KEY = "bench-national-signing-key-0123456789abcdef"
 
 
 @dataclass
@@ -109,6 +110,7 @@ def environment(backend: str, folder: Path, schema: str = "bench_national") -> d
     else:
         env["LEDGER_DATABASE_URL"] = PG_URL
         env["LEDGER_DATABASE_SCHEMA"] = schema
+        env["LEDGER_SECRET_KEY"] = SECRET_KEY  # PostgreSQL ledgers are given theirs
     return env
 
 
