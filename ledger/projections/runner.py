@@ -453,8 +453,11 @@ class ProjectionRunner:
     def setup(self, retry_failed: bool = True) -> None:
         """Create the position table and the views' tables if they are missing, and rebuild
         the views whose tables have another shape than the code's (an upgrade). Views that
-        stopped on an event are tried again (``retry_failed``), or stay stopped."""
-        with self.db.transaction():
+        stopped on an event are tried again (``retry_failed``), or stay stopped.
+
+        An index missing from a full table (a rebuild that stopped before its end, an upgrade)
+        is built here over the whole table: its sort goes to files, as at a rebuild's end."""
+        with self.db.sorting_on_disk(), self.db.transaction():
             failures.create_table(self.db)
             self.db.execute(
                 f"CREATE TABLE IF NOT EXISTS view_positions (name TEXT PRIMARY KEY, "
