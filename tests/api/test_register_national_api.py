@@ -15,7 +15,9 @@ from tests.trackdechets.headers import read_import
 from tests.trackdechets.refinements import check_row
 from tests.trackdechets.templates import template
 
-WHEN = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
+# 08:00 UTC two days ago: the day's movements (up to four hours later) stay within that day in
+# Paris, whatever the time the tests run (from 20:00 UTC they fell on the next day).
+WHEN = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=2)
 PERIOD = {"from": (WHEN - timedelta(days=1)).date().isoformat(), "to": WHEN.date().isoformat()}
 HAULIER = {
     "name": "Transports de l'Estuaire",
