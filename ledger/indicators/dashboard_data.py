@@ -12,8 +12,10 @@ from ledger.indicators.circularity import Scope, Sorting, sorting_masses
 from ledger.indicators.jobs import Hours, work_hours
 from ledger.indicators.metabolism import accounts
 from ledger.indicators.periods import Period
+from ledger.indicators.sums import days_of, inside_summary_current, split_of
 from ledger.indicators.views import flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
+from ledger.projections.flow_sums import INSIDE_TABLE
 
 # Read from the territory's sites to their batches in stock (the batches' partial index on
 # site and material), never by scanning every batch of the ledger.
@@ -32,6 +34,12 @@ SELECT SUBSTR(occurred_date, 1, 7), filiere, SUM(mass_g) FROM {{flows}} f
 WHERE kind || '' = 'collected' AND occurred_date BETWEEN ? AND ? AND {inside("site_id")}
 GROUP BY SUBSTR(occurred_date, 1, 7), filiere
 ORDER BY 1
+"""
+
+SUMMARY_COLLECTION_SQL = f"""
+SELECT month, NULLIF(filiere, ''), SUM(mass_g) FROM {INSIDE_TABLE}
+WHERE kind = 'collected' AND site_inside = 1 AND month BETWEEN ? AND ?
+GROUP BY month, filiere
 """
 
 
@@ -106,9 +114,21 @@ def stock_by_site(rows: Iterable[tuple[Any, ...]]) -> list[SiteStock]:
 
 
 def monthly_collection(db: ViewDatabase, period: Period) -> dict[str, dict[str, Any]]:
+    """Grams collected at inside sites, by month and filière: whole months from the territory's
+    summary when it follows the snapshot's sites (else the monthly sums), partial days from the
+    facts."""
+    split = split_of(period, db=db)
+    if split is None or not inside_summary_current(db):
+        statement = MONTHLY_COLLECTION_SQL.format(flows=flows_of(period, db=db))
+        rows = db.query(statement, period.bounds)
+    else:
+        first, last = (day.isoformat()[:7] for day in split.months)
+        rows = db.query(SUMMARY_COLLECTION_SQL, (first, last))
+        days = days_of(split, inside("site_id"))
+        if days is not None:
+            rows += db.query(MONTHLY_COLLECTION_SQL.format(flows=days), period.bounds)
     months: dict[str, dict[str, int]] = {}
-    for month, filiere, grams in db.query(
-        MONTHLY_COLLECTION_SQL.format(flows=flows_of(period, db=db)), period.bounds
-    ):
-        months.setdefault(str(month), {})[str(filiere)] = int(grams)
-    return months
+    for month, filiere, grams in rows:
+        found = months.setdefault(str(month), {})
+        found[str(filiere)] = found.get(str(filiere), 0) + int(grams)
+    return dict(sorted(months.items()))

@@ -11,8 +11,10 @@ from typing import Any
 from ledger.domain.catalogue import FILIERES
 from ledger.indicators.accounts import FiliereAccount, FlowGroup, account_for
 from ledger.indicators.periods import Period
+from ledger.indicators.sums import days_of, inside_summary_current, split_of
 from ledger.indicators.views import INSIDE_SITES, Filters, flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
+from ledger.projections.flow_sums import INSIDE_TABLE
 
 # An adjustment made while a batch travels to an outside site happens to a batch already
 # exported: it is no loss of the territory. Adjustments on the road name the site the batch was
@@ -58,18 +60,57 @@ COUNTING = (
 )
 
 
+# The whole months of a period, from the territory's summary: the same groups, already summed.
+SUMMARY_GROUPS_SQL = f"""
+SELECT kind, NULLIF(filiere, ''), NULLIF(route, ''), NULLIF(process, ''), site_inside,
+       other_inside, has_other, external,
+       CASE WHEN kind = 'adjusted' AND has_other = 1 AND other_inside = 0 THEN 1 ELSE 0 END,
+       SUM(mass_g), SUM(reference_g), SUM(energy_kj)
+FROM {INSIDE_TABLE}
+WHERE month BETWEEN ? AND ? AND (site_inside = 1 OR (kind = 'valorised' AND other_inside = 1))
+  {{filiere}}
+GROUP BY kind, filiere, route, process, site_inside, other_inside, has_other, external
+"""
+
+
 def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[FlowGroup]:
-    """The period's flow facts summed by what the rules of §5 look at (no snapshot)."""
-    groups = []
+    """The period's flow facts summed by what the rules of §5 look at (no snapshot).
+
+    Whole months come from the territory's summary when it follows the territory's sites of
+    the caller's snapshot (a few hundred rows a year), else from the inside sites' monthly
+    sums; the days of partial months, and figures as recorded at a time, from the facts."""
+    split = split_of(period, db=db)
+    if split is None or not inside_summary_current(db):
+        return [
+            group
+            for condition, site_inside, part_where in COUNTING
+            for group in counted(db, period, filiere, condition, site_inside,
+                                 flows_of(period, db=db, part_where=part_where))
+        ]  # fmt: skip
+    first, last = (day.isoformat()[:7] for day in split.months)
+    statement = SUMMARY_GROUPS_SQL.format(filiere="AND filiere = ?" if filiere else "")
+    params = [first, last, *([filiere] if filiere else [])]
+    groups = [FlowGroup.from_row(row) for row in db.query(statement, params)]
     for condition, site_inside, part_where in COUNTING:
-        filters = Filters(condition).add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
-        filters.equal("f.filiere", filiere).recorded(period, "f.recorded_at")
-        flows = flows_of(period, db=db, part_where=part_where)
-        statement = FLOW_GROUPS_SQL.format(
-            flows=flows, where=filters.where, site_inside=site_inside
-        )
-        groups += [FlowGroup.from_row(row) for row in db.query(statement, filters.params)]
+        days = days_of(split, part_where)
+        if days is not None:
+            groups += counted(db, period, filiere, condition, site_inside, days)
     return groups
+
+
+def counted(
+    db: ViewDatabase,
+    period: Period,
+    filiere: str | None,
+    condition: str,
+    site_inside: int,
+    flows: str,
+) -> list[FlowGroup]:
+    """The groups of one part of ``COUNTING`` read from a table expression of flow facts."""
+    filters = Filters(condition).add("f.occurred_date BETWEEN ? AND ?", *period.bounds)
+    filters.equal("f.filiere", filiere).recorded(period, "f.recorded_at")
+    statement = FLOW_GROUPS_SQL.format(flows=flows, where=filters.where, site_inside=site_inside)
+    return [FlowGroup.from_row(row) for row in db.query(statement, filters.params)]
 
 
 def accounts(

@@ -22,10 +22,13 @@ outside the territory is for the caller to decide, at query time, from the sites
 from __future__ import annotations
 
 from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ledger.indicators.periods import Period
 from ledger.projections.db import ViewDatabase
+from ledger.projections.flow_sums import INSIDE_SITES_TABLE
+from ledger.projections.registry import INSIDE_SITES
 
 FACTS = "view_flows"
 COLUMNS = (
@@ -54,6 +57,63 @@ def whole_months(start: date, end: date) -> tuple[date, date] | None:
     return first, last
 
 
+@dataclass(frozen=True)
+class Split:
+    """How a period is read: its whole months (the first days of the first and of the last)
+    from sums, and the days of the months it covers only partly from the facts."""
+
+    months: tuple[date, date]
+    days: tuple[tuple[date, date], ...]
+
+
+def split_of(
+    period: Period,
+    positions: tuple[int | None, int | None] = (None, None),
+    db: ViewDatabase | None = None,
+) -> Split | None:
+    """The period's whole months and partial days (None: read from the facts alone, a figure
+    as recorded at a time or over positions, or a period within one month).
+
+    With ``db``, a month the period covers only partly still counts as whole when none of its
+    facts lie outside the period (one probe of the facts' date index each)."""
+    if period.horizon is not None or positions != (None, None):
+        return None
+    start, end = period.start, period.end
+    if db is not None:
+        start, end = widened(db, start, end)
+    months = whole_months(start, end)
+    if months is None:
+        return None
+    first, last = months
+    days = []
+    if start < first:
+        days.append((start, first - timedelta(days=1)))
+    after_last = next_month(last)
+    if after_last <= end:
+        days.append((after_last, end))
+    return Split(months, tuple(days))
+
+
+def days_of(split: Split, part_where: str = "") -> str | None:
+    """The table expression of the facts of a split's partial days (None: it has none)."""
+    if not split.days:
+        return None
+    also = f" AND {part_where}" if part_where else ""
+    parts = [DAYS_SQL.format(start=start, end=end) + also for start, end in split.days]
+    return "(" + "\nUNION ALL\n".join(parts) + ")"
+
+
+def inside_summary_current(db: ViewDatabase) -> bool:
+    """Whether the territory's summary (``view_flow_inside_months``) was brought up to date
+    with the territory's sites of the caller's snapshot (else: read the monthly sums)."""
+    kept = f"SELECT site_id FROM {INSIDE_SITES_TABLE}"
+    statement = (
+        f"SELECT 1 FROM ({kept} EXCEPT {INSIDE_SITES}) gone "
+        f"UNION ALL SELECT 1 FROM ({INSIDE_SITES} EXCEPT {kept}) came LIMIT 1"
+    )
+    return not db.query(statement)
+
+
 def flows_of(
     period: Period,
     positions: tuple[int | None, int | None] = (None, None),
@@ -76,15 +136,10 @@ def flows_of(
     outside a ``UNION ALL``: without it SQLite read every monthly sum of the nation for a period
     with a partial month (2 s at the national scale). It is code, never user input.
     """
-    if period.horizon is not None or positions != (None, None):
+    split = split_of(period, positions, db)
+    if split is None:
         return FACTS
-    start, end = period.start, period.end
-    if db is not None:
-        start, end = widened(db, start, end)
-    months = whole_months(start, end)
-    if months is None:
-        return FACTS
-    first, last = months
+    first, last = split.months
     month_sql = MONTHS_SQL.format(
         first=period.start.isoformat()[:7],
         start=period.start.isoformat(),
@@ -92,13 +147,10 @@ def flows_of(
         last=last.isoformat()[:7],
     )
     also = f" AND {part_where}" if part_where else ""
-    parts = [month_sql + also]
-    if start < first:
-        parts.append(DAYS_SQL.format(start=start, end=first - timedelta(days=1)) + also)
-    after_last = next_month(last)
-    if after_last <= end:
-        parts.append(DAYS_SQL.format(start=after_last, end=end) + also)
-    return "(" + "\nUNION ALL\n".join(parts) + ")"
+    days = days_of(split, part_where)
+    if days is None:
+        return "(" + month_sql + also + ")"
+    return "(" + month_sql + also + "\nUNION ALL\n" + days[1:]
 
 
 def next_month(day: date) -> date:

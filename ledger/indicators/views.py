@@ -7,15 +7,9 @@ from typing import Any
 from ledger.indicators.periods import Period
 from ledger.indicators.sums import flows_of as flows_of  # the one reader of the sums
 from ledger.projections.db import ViewDatabase
+from ledger.projections.registry import INSIDE_SITES as INSIDE_SITES  # the territory's sites
 
 ROUTES = ("reuse", "recycling", "csr", "energy", "disposal")
-
-# A site is inside iff it is in France and its commune is in the territory as it is now; decided
-# at query time for every period (DESIGN §5), never stored.
-INSIDE_SITES = (
-    "SELECT s.site_id FROM view_sites s "
-    "JOIN view_communes c ON c.commune_insee = s.commune_insee WHERE s.country = 'FR'"
-)
 
 
 def inside(column: str) -> str:

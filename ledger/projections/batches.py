@@ -22,7 +22,7 @@ from ledger.domain.catalogue import ENERGY_ROUTES, Catalogue
 from ledger.domain.energy import energy_kj
 from ledger.projections.base import Page, paris_date, topic_name, utc_text
 from ledger.projections.db import ViewDatabase
-from ledger.projections.flow_sums import add_month_sums
+from ledger.projections.flow_sums import add_month_sums, refresh_inside
 from ledger.projections.flow_sums import create_table as create_month_table
 
 BATCH_COLUMNS = (
@@ -172,6 +172,8 @@ class BatchesView:
         "view_batches",
         "view_flows",
         "view_flow_months",
+        "view_flow_inside_months",
+        "view_flow_inside_sites",
         "view_lineage",
     )
     topics: ClassVar[frozenset[str]] = frozenset(
@@ -209,6 +211,12 @@ class BatchesView:
 
     def create(self, db: ViewDatabase) -> None:
         create_tables(db)
+
+    @staticmethod
+    def after_page(db: ViewDatabase) -> None:
+        """At the end of every page's transaction, after every view: the territory's summary
+        follows its sites even when a page changed them and held no batch's event."""
+        refresh_inside(db)
 
     def apply(self, db: ViewDatabase, page: Page) -> None:
         text_id = self.text.id

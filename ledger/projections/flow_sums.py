@@ -13,6 +13,17 @@ index), the month (``YYYY-MM`` of ``occurred_at`` in Europe/Paris), the kind, fi
 process, the other site, the organisation, and whether an outlet abroad was named. Inside or
 outside the territory is never stored: readers decide it at query time from the sites' communes
 and the territory as it is now. :mod:`ledger.indicators.sums` is the one way to read them.
+
+The territory's summary (``view_flow_inside_months``) sums the monthly sums once more, by month
+and by what the accounts' rules look at (kind, filière, route, process, whether the site and the
+other site are inside, whether there is another site, whether an outlet abroad was named): a few
+hundred rows a year, whatever the number of sites, so that metabolism, the Sankey and the
+dashboard of a year cost a few milliseconds. Inside there means inside the territory as it was
+when the summary was last brought up to date, whose sites it keeps (``view_flow_inside_sites``):
+the batches view adds each page's sums to it, and brings it up to date whenever the territory's
+sites differ from those kept (a site registered or moved, the territory redefined), in the same
+transaction as the views that changed them. A reader uses it only when the sites it kept are
+the territory's sites of the reader's snapshot, and reads the monthly sums otherwise.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ from operator import itemgetter
 from typing import Any
 
 from ledger.projections.db import ViewDatabase
+from ledger.projections.registry import INSIDE_SITES
 
 MONTH_KEY = (
     "site_id",
@@ -39,6 +51,24 @@ MONTH_COLUMNS = (*MONTH_KEY, "mass_g", "reference_g", "energy_kj", "facts")
 # its month below), kind, filière, route, process, other site, organisation; then the outlet.
 FACT_KEY = itemgetter(6, 5, 3, 10, 11, 12, 7, 8)
 TABLE = "view_flow_months"
+INSIDE_TABLE = "view_flow_inside_months"
+INSIDE_SITES_TABLE = "view_flow_inside_sites"
+INSIDE_KEY = (
+    "month",
+    "kind",
+    "filiere",
+    "route",
+    "process",
+    "site_inside",
+    "other_inside",
+    "has_other",
+    "external",
+)
+INSIDE_COLUMNS = (*INSIDE_KEY, "mass_g", "reference_g", "energy_kj", "facts")
+# Sites in or out of the territory at once beyond this: the summary is summed again from the
+# monthly sums in one statement, rather than corrected by the rows of those sites.
+RESUM_ABOVE = 500
+Sums = dict[tuple[Any, ...], list[int]]
 
 
 def create_table(db: ViewDatabase) -> None:
@@ -52,6 +82,14 @@ def create_table(db: ViewDatabase) -> None:
     )
     # The figures that are not read by site (sortings, valorisations): by kind and month.
     db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_kind ON {TABLE} (kind, month)")
+    flags = ", ".join(f"{c} INTEGER NOT NULL" for c in INSIDE_KEY[5:])
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {INSIDE_TABLE} (month TEXT NOT NULL, kind TEXT NOT NULL, "
+        "filiere TEXT NOT NULL, route TEXT NOT NULL, process TEXT NOT NULL, "
+        f"{flags}, mass_g {big} NOT NULL, reference_g {big} NOT NULL, "
+        f"energy_kj {big} NOT NULL, facts {big} NOT NULL, PRIMARY KEY ({', '.join(INSIDE_KEY)}))"
+    )
+    db.execute(f"CREATE TABLE IF NOT EXISTS {INSIDE_SITES_TABLE} (site_id TEXT PRIMARY KEY)")
 
 
 def month_sums(groups: Iterable[Sequence[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
@@ -108,11 +146,93 @@ def month_sums(groups: Iterable[Sequence[tuple[Any, ...]]]) -> list[tuple[Any, .
 
 
 def add_month_sums(db: ViewDatabase, groups: Iterable[Sequence[tuple[Any, ...]]]) -> None:
-    """Add a page's facts to the sums (in the page's transaction)."""
+    """Add a page's facts to the sums and to the territory's summary (in the page's
+    transaction), the summary first brought up to date with the territory's sites."""
+    inside = refresh_inside(db)
+    rows = month_sums(groups)
     added = ", ".join(f"{c} = {TABLE}.{c} + excluded.{c}" for c in MONTH_COLUMNS[9:])
     db.insert_many(
-        TABLE,
-        MONTH_COLUMNS,
-        month_sums(groups),
-        f"ON CONFLICT ({', '.join(MONTH_KEY)}) DO UPDATE SET {added}",
+        TABLE, MONTH_COLUMNS, rows, f"ON CONFLICT ({', '.join(MONTH_KEY)}) DO UPDATE SET {added}"
+    )
+    add_inside_sums(db, inside_sums(rows, inside))
+
+
+def inside_sums(rows: Iterable[Sequence[Any]], inside: frozenset[str], sign: int = 1) -> Sums:
+    """Monthly sums' rows (``MONTH_COLUMNS``) summed by ``INSIDE_KEY`` for these inside sites
+    (times ``sign``: -1 takes them away)."""
+    sums: Sums = {}
+    for site, month, kind, filiere, route, process, other, _, external, *totals in rows:
+        flags = (site in inside, other in inside, other != "")
+        key = (month, kind, filiere, route, process, *(int(f) for f in flags), external)
+        found = sums.get(key)
+        if found is None:
+            sums[key] = [sign * value for value in totals]
+        else:
+            for i, value in enumerate(totals):
+                found[i] += sign * value
+    return sums
+
+
+def add_inside_sums(db: ViewDatabase, sums: Sums) -> None:
+    """Add to the summary (rows whose facts come to none are taken out)."""
+    added = ", ".join(f"{c} = {INSIDE_TABLE}.{c} + excluded.{c}" for c in INSIDE_COLUMNS[9:])
+    rows = [(*key, *totals) for key, totals in sorted(sums.items())]
+    conflict = f"ON CONFLICT ({', '.join(INSIDE_KEY)}) DO UPDATE SET {added}"
+    db.insert_many(INSIDE_TABLE, INSIDE_COLUMNS, rows, conflict)
+    if any(totals[3] < 0 for totals in sums.values()):
+        db.execute(f"DELETE FROM {INSIDE_TABLE} WHERE facts = 0")
+
+
+def refresh_inside(db: ViewDatabase) -> frozenset[str]:
+    """Bring the summary up to date with the territory's sites as they are now, and return them.
+
+    Only the monthly sums of the sites that came in or went out (as the site or as the other
+    site) are taken away with their old flags and added with their new ones; beyond
+    ``RESUM_ABOVE`` such sites (a territory redefined) the summary is summed again whole."""
+    kept = frozenset(str(row[0]) for row in db.query(f"SELECT site_id FROM {INSIDE_SITES_TABLE}"))
+    inside = frozenset(str(row[0]) for row in db.query(INSIDE_SITES))
+    if kept == inside:
+        return inside
+    changed = sorted(kept ^ inside)
+    db.execute(f"DELETE FROM {INSIDE_SITES_TABLE}")
+    db.executemany(f"INSERT INTO {INSIDE_SITES_TABLE} VALUES (?)", [(s,) for s in sorted(inside)])
+    if len(changed) > RESUM_ABOVE:
+        resum_inside(db)
+        return inside
+    rows = touching(db, changed)
+    sums = inside_sums(rows, kept, -1)
+    for key, totals in inside_sums(rows, inside).items():
+        found = sums.setdefault(key, [0, 0, 0, 0])
+        for i, value in enumerate(totals):
+            found[i] += value
+    add_inside_sums(db, {key: totals for key, totals in sums.items() if any(totals)})
+    return inside
+
+
+def touching(db: ViewDatabase, sites: list[str]) -> list[tuple[Any, ...]]:
+    """The monthly sums whose site or other site is one of these (each row once)."""
+    found: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    columns = ", ".join(MONTH_COLUMNS)
+    for start in range(0, len(sites), 250):
+        chunk = sites[start : start + 250]
+        marks = ", ".join("?" * len(chunk))
+        for column in ("site_id", "other_site_id"):  # the key's first column, then a scan
+            statement = f"SELECT {columns} FROM {TABLE} WHERE {column} IN ({marks})"
+            for row in db.query(statement, chunk):
+                found[tuple(row[:9])] = tuple(row)
+    return list(found.values())
+
+
+def resum_inside(db: ViewDatabase) -> None:
+    """Sum the summary again from the monthly sums, by the sites it keeps."""
+    kept = f"SELECT site_id FROM {INSIDE_SITES_TABLE}"
+    db.execute(f"DELETE FROM {INSIDE_TABLE}")
+    db.execute(
+        f"INSERT INTO {INSIDE_TABLE} ({', '.join(INSIDE_COLUMNS)}) "
+        "SELECT month, kind, filiere, route, process, "
+        f"CASE WHEN site_id IN ({kept}) THEN 1 ELSE 0 END, "
+        f"CASE WHEN other_site_id IN ({kept}) THEN 1 ELSE 0 END, "
+        "CASE WHEN other_site_id = '' THEN 0 ELSE 1 END, external, "
+        f"SUM(mass_g), SUM(reference_g), SUM(energy_kj), SUM(facts) FROM {TABLE} "
+        f"GROUP BY {', '.join(f'{i + 1}' for i in range(9))}"
     )

@@ -23,6 +23,12 @@ ORGANISATION_COLUMNS = (
 TOKEN_COLUMNS = (
     "token_uuid", "token_id", "owner_id", "role", "label", "issued_at", "issued_by", "revoked_at",
 )  # fmt: skip
+# A site is inside iff it is in France and its commune is in the territory as it is now: the
+# figures decide it at query time for every period (DESIGN §5), from this view's tables.
+INSIDE_SITES = (
+    "SELECT s.site_id FROM view_sites s "
+    "JOIN view_communes c ON c.commune_insee = s.commune_insee WHERE s.country = 'FR'"
+)
 
 
 def columns_sql(names: tuple[str, ...], key: str) -> str:

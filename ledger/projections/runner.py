@@ -564,10 +564,19 @@ class ProjectionRunner:
                 current = self._locked_positions()
                 for view in self.active:
                     self._apply_view(view, page, current)
+                self._after_page()
         except Exception as error:
             if failures.is_transient(error):
                 raise
             self._apply_one_view_at_a_time(page)
+
+    def _after_page(self) -> None:
+        """What views do once the page's views are applied, in its transaction (the batches
+        view's summary of the territory follows the registry's sites)."""
+        for view in self.active:
+            after = getattr(view, "after_page", None)
+            if after is not None:
+                after(self.db)
 
     def _todo(self, view: View, page: DecodedPage, seen: int) -> Events | None:
         """The view's events of the page it has not applied (None: leave the view alone).
@@ -600,6 +609,7 @@ class ProjectionRunner:
             try:
                 with self.db.transaction():
                     self._apply_view(view, page, self._locked_positions())
+                    self._after_page()
             except Exception as error:
                 if failures.is_transient(error):
                     raise
@@ -614,6 +624,7 @@ class ProjectionRunner:
             with self.db.transaction():
                 view.apply(self.db, todo[:bad])
                 self._set_position(view, position - 1)
+                self._after_page()
         self.failed[view.name] = failures.record(self.db, view.name, position, cause or error)
 
     def _first_failing(self, view: View, todo: Events) -> tuple[int, BaseException | None]:

@@ -9,6 +9,7 @@ from the facts.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -17,12 +18,19 @@ import pytest
 from bench.national import ROUTES, Shape, Totals, Year, uid
 from ledger.application.ledger import Ledger
 from ledger.cli.importer import Importer
-from ledger.indicators import circularity, jobs, metabolism, parse_period, refashion_statement
+from ledger.indicators import (
+    circularity,
+    dashboard_data,
+    jobs,
+    metabolism,
+    parse_period,
+    refashion_statement,
+)
 from ledger.indicators.circularity import Scope, sorting_masses
 from ledger.indicators.metabolism import accounts
 from ledger.indicators.periods import Period
 from ledger.indicators.stock import stock
-from ledger.indicators.sums import DAYS_SQL
+from ledger.indicators.sums import DAYS_SQL, inside_summary_current
 from ledger.indicators.views import INSIDE_SITES
 from ledger.projections.db import ViewDatabase
 from ledger.projections.runner import ProjectionRunner
@@ -47,14 +55,27 @@ def kg(grams: int) -> float:
     return round(grams / 1000, 3)
 
 
-@pytest.mark.parametrize("recorded", [False, True], ids=["sums", "facts"])
+def without_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The figures read as if the territory's summary did not follow its sites: from the
+    inside sites' monthly sums."""
+    # the module, not the function ``ledger.indicators`` names the same
+    metabolism_module = importlib.import_module("ledger.indicators.metabolism")
+    for module in (metabolism_module, dashboard_data):
+        monkeypatch.setattr(module, "inside_summary_current", lambda db: False)
+
+
+@pytest.mark.parametrize("read", ["summary", "sums", "facts"])
 def test_the_year_s_figures_are_the_generator_s_totals(
-    year: tuple[Totals, ViewDatabase], recorded: bool
+    year: tuple[Totals, ViewDatabase], read: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     totals, db = year
     period = parse_period("2025")
-    if recorded:  # as recorded at a later time: read from the facts, not the sums
+    if read == "facts":  # as recorded at a later time: read from the facts, not the sums
         period = period.recorded_by(datetime(2999, 1, 1, tzinfo=UTC))
+    elif read == "sums":
+        without_summary(monkeypatch)
+    else:
+        assert inside_summary_current(db)
     sorting = sorting_masses(db, Scope(), period)
     assert sorting.input_g == totals.sorting.input_g
     assert sorting.outputs_g == totals.sorting.outputs_g
@@ -70,6 +91,8 @@ def test_the_year_s_figures_are_the_generator_s_totals(
     assert textile["exports_kg"] == kg(totals.exports_g)
     assert textile["valorised_inside_kg"] == {r: kg(totals.valorised_inside_g[r]) for r in ROUTES}
     assert textile["losses_kg"] == kg(totals.losses_g)
+    collected = dashboard_data.monthly_collection(db, period)
+    assert sum(month.get("textile", 0) for month in collected.values()) == totals.local_collection_g
 
 
 def test_the_year_s_pages_figures(year: tuple[Totals, ViewDatabase]) -> None:
@@ -97,12 +120,16 @@ def test_the_year_s_pages_figures(year: tuple[Totals, ViewDatabase]) -> None:
     )
 
 
+@pytest.mark.parametrize("read", ["summary", "sums"])
 def test_a_period_of_partial_months_gives_the_figures_of_the_facts(
-    year: tuple[Totals, ViewDatabase],
+    year: tuple[Totals, ViewDatabase], read: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From a date to a date: whole months from the sums, the edge days from the inside sites'
-    facts (by the site and date index); the same figures as the facts alone give."""
+    """From a date to a date: whole months from the territory's summary (or the inside sites'
+    monthly sums), the edge days from the inside sites' facts (by the site and date index); the
+    same figures as the facts alone give."""
     _, db = year
+    if read == "sums":
+        without_summary(monkeypatch)
     later = datetime(2999, 1, 1, tzinfo=UTC)
     for start, end in (
         (date(2025, 1, 10), date(2025, 2, 5)),
@@ -138,8 +165,10 @@ def test_a_period_of_partial_months_gives_the_figures_of_the_facts(
             metabolism(db, Period(date(2025, 1, 1), date(2025, 2, 5), "dates"))
         finally:
             del db.query
-        read = [(s, p) for s, p in sent if "view_flow_months" in s]
-        assert len(read) == 2
-        for statement, params in read:
+        months = [(s, p) for s, p in sent if "view_flow_months" in s]
+        summary = [(s, p) for s, p in sent if "view_flow_inside_months" in s]
+        # the summary a year is read whole (a few hundred rows); the sums, by their key
+        assert (len(months), len(summary)) == ((0, 1) if read == "summary" else (2, 0))
+        for statement, params in months + [(s, p) for s, p in sent if "view_flows " in s]:
             plan = [str(row[-1]) for row in db.query("EXPLAIN QUERY PLAN " + statement, params)]
             assert not [step for step in plan if step.startswith("SCAN view_")], plan
