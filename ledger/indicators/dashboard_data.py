@@ -12,7 +12,7 @@ from ledger.indicators.circularity import Scope, Sorting, sorting_masses
 from ledger.indicators.jobs import Hours, work_hours
 from ledger.indicators.metabolism import accounts
 from ledger.indicators.periods import Period
-from ledger.indicators.sums import days_of, inside_summary_current, split_of
+from ledger.indicators.sums import days_of, summary_split
 from ledger.indicators.views import flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
 from ledger.projections.flow_sums import INSIDE_TABLE
@@ -117,13 +117,12 @@ def monthly_collection(db: ViewDatabase, period: Period) -> dict[str, dict[str, 
     """Grams collected at inside sites, by month and filière: whole months from the territory's
     summary when it follows the snapshot's sites (else the monthly sums), partial days from the
     facts."""
-    split = split_of(period, db=db)
-    if split is None or not inside_summary_current(db):
+    split = summary_split(db, period)
+    if split is None:
         statement = MONTHLY_COLLECTION_SQL.format(flows=flows_of(period, db=db))
         rows = db.query(statement, period.bounds)
     else:
-        first, last = (day.isoformat()[:7] for day in split.months)
-        rows = db.query(SUMMARY_COLLECTION_SQL, (first, last))
+        rows = db.query(SUMMARY_COLLECTION_SQL, split.month_texts)
         days = days_of(split, inside("site_id"))
         if days is not None:
             rows += db.query(MONTHLY_COLLECTION_SQL.format(flows=days), period.bounds)

@@ -11,7 +11,7 @@ from typing import Any
 from ledger.domain.catalogue import FILIERES
 from ledger.indicators.accounts import FiliereAccount, FlowGroup, account_for
 from ledger.indicators.periods import Period
-from ledger.indicators.sums import days_of, inside_summary_current, split_of
+from ledger.indicators.sums import days_of, summary_split
 from ledger.indicators.views import INSIDE_SITES, Filters, flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
 from ledger.projections.flow_sums import INSIDE_TABLE
@@ -79,15 +79,15 @@ def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[F
     Whole months come from the territory's summary when it follows the territory's sites of
     the caller's snapshot (a few hundred rows a year), else from the inside sites' monthly
     sums; the days of partial months, and figures as recorded at a time, from the facts."""
-    split = split_of(period, db=db)
-    if split is None or not inside_summary_current(db):
+    split = summary_split(db, period)
+    if split is None:
         return [
             group
             for condition, site_inside, part_where in COUNTING
             for group in counted(db, period, filiere, condition, site_inside,
                                  flows_of(period, db=db, part_where=part_where))
         ]  # fmt: skip
-    first, last = (day.isoformat()[:7] for day in split.months)
+    first, last = split.month_texts
     statement = SUMMARY_GROUPS_SQL.format(filiere="AND filiere = ?" if filiere else "")
     params = [first, last, *([filiere] if filiere else [])]
     groups = [FlowGroup.from_row(row) for row in db.query(statement, params)]

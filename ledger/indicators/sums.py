@@ -65,6 +65,11 @@ class Split:
     months: tuple[date, date]
     days: tuple[tuple[date, date], ...]
 
+    @property
+    def month_texts(self) -> tuple[str, str]:
+        """The first and last whole months as ``YYYY-MM``."""
+        return self.months[0].isoformat()[:7], self.months[1].isoformat()[:7]
+
 
 def split_of(
     period: Period,
@@ -94,13 +99,25 @@ def split_of(
     return Split(months, tuple(days))
 
 
+def day_parts(split: Split, part_where: str = "") -> list[str]:
+    """The SELECTs of the facts of a split's partial days, each with ``part_where``."""
+    also = f" AND {part_where}" if part_where else ""
+    return [DAYS_SQL.format(start=start, end=end) + also for start, end in split.days]
+
+
 def days_of(split: Split, part_where: str = "") -> str | None:
     """The table expression of the facts of a split's partial days (None: it has none)."""
-    if not split.days:
+    parts = day_parts(split, part_where)
+    return "(" + "\nUNION ALL\n".join(parts) + ")" if parts else None
+
+
+def summary_split(db: ViewDatabase, period: Period) -> Split | None:
+    """The period's split when its whole months can be read from the territory's summary
+    (None: read them from the monthly sums, or read the facts)."""
+    split = split_of(period, db=db)
+    if split is None or not inside_summary_current(db):
         return None
-    also = f" AND {part_where}" if part_where else ""
-    parts = [DAYS_SQL.format(start=start, end=end) + also for start, end in split.days]
-    return "(" + "\nUNION ALL\n".join(parts) + ")"
+    return split
 
 
 def inside_summary_current(db: ViewDatabase) -> bool:
@@ -147,10 +164,8 @@ def flows_of(
         last=last.isoformat()[:7],
     )
     also = f" AND {part_where}" if part_where else ""
-    days = days_of(split, part_where)
-    if days is None:
-        return "(" + month_sql + also + ")"
-    return "(" + month_sql + also + "\nUNION ALL\n" + days[1:]
+    parts = [month_sql + also, *day_parts(split, part_where)]
+    return "(" + "\nUNION ALL\n".join(parts) + ")"
 
 
 def next_month(day: date) -> date:

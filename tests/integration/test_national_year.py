@@ -61,7 +61,7 @@ def without_summary(monkeypatch: pytest.MonkeyPatch) -> None:
     # the module, not the function ``ledger.indicators`` names the same
     metabolism_module = importlib.import_module("ledger.indicators.metabolism")
     for module in (metabolism_module, dashboard_data):
-        monkeypatch.setattr(module, "inside_summary_current", lambda db: False)
+        monkeypatch.setattr(module, "summary_split", lambda db, period: None)
 
 
 @pytest.mark.parametrize("read", ["summary", "sums", "facts"])
