@@ -12,7 +12,7 @@ from ledger.indicators.circularity import Scope, Sorting, sorting_masses
 from ledger.indicators.jobs import Hours, work_hours
 from ledger.indicators.metabolism import accounts
 from ledger.indicators.periods import Period
-from ledger.indicators.sums import days_of, summary_split
+from ledger.indicators.sums import reads_summary
 from ledger.indicators.views import flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
 from ledger.projections.flow_sums import INSIDE_TABLE
@@ -37,9 +37,9 @@ ORDER BY 1
 """
 
 SUMMARY_COLLECTION_SQL = f"""
-SELECT month, NULLIF(filiere, ''), SUM(mass_g) FROM {INSIDE_TABLE}
-WHERE kind = 'collected' AND site_inside = 1 AND month BETWEEN ? AND ?
-GROUP BY month, filiere
+SELECT SUBSTR(day, 1, 7), NULLIF(filiere, ''), SUM(mass_g) FROM {INSIDE_TABLE}
+WHERE day BETWEEN ? AND ? AND kind = 'collected' AND site_inside = 1
+GROUP BY SUBSTR(day, 1, 7), filiere
 """
 
 
@@ -114,18 +114,13 @@ def stock_by_site(rows: Iterable[tuple[Any, ...]]) -> list[SiteStock]:
 
 
 def monthly_collection(db: ViewDatabase, period: Period) -> dict[str, dict[str, Any]]:
-    """Grams collected at inside sites, by month and filière: whole months from the territory's
-    summary when it follows the snapshot's sites (else the monthly sums), partial days from the
-    facts."""
-    split = summary_split(db, period)
-    if split is None:
+    """Grams collected at inside sites, by month and filière: from the territory's summary when
+    it follows the snapshot's sites, else the monthly sums and the facts of partial months."""
+    if reads_summary(db, period):
+        rows = db.query(SUMMARY_COLLECTION_SQL, period.bounds)
+    else:
         statement = MONTHLY_COLLECTION_SQL.format(flows=flows_of(period, db=db))
         rows = db.query(statement, period.bounds)
-    else:
-        rows = db.query(SUMMARY_COLLECTION_SQL, split.month_texts)
-        days = days_of(split, inside("site_id"))
-        if days is not None:
-            rows += db.query(MONTHLY_COLLECTION_SQL.format(flows=days), period.bounds)
     months: dict[str, dict[str, int]] = {}
     for month, filiere, grams in rows:
         found = months.setdefault(str(month), {})

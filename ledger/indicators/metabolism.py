@@ -11,7 +11,7 @@ from typing import Any
 from ledger.domain.catalogue import FILIERES
 from ledger.indicators.accounts import FiliereAccount, FlowGroup, account_for
 from ledger.indicators.periods import Period
-from ledger.indicators.sums import days_of, summary_split
+from ledger.indicators.sums import reads_summary
 from ledger.indicators.views import INSIDE_SITES, Filters, flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
 from ledger.projections.flow_sums import INSIDE_TABLE
@@ -60,14 +60,14 @@ COUNTING = (
 )
 
 
-# The whole months of a period, from the territory's summary: the same groups, already summed.
+# The period's days, from the territory's summary: the same groups, already summed.
 SUMMARY_GROUPS_SQL = f"""
 SELECT kind, NULLIF(filiere, ''), NULLIF(route, ''), NULLIF(process, ''), site_inside,
        other_inside, has_other, external,
        CASE WHEN kind = 'adjusted' AND has_other = 1 AND other_inside = 0 THEN 1 ELSE 0 END,
        SUM(mass_g), SUM(reference_g), SUM(energy_kj)
 FROM {INSIDE_TABLE}
-WHERE month BETWEEN ? AND ? AND (site_inside = 1 OR (kind = 'valorised' AND other_inside = 1))
+WHERE day BETWEEN ? AND ? AND (site_inside = 1 OR (kind = 'valorised' AND other_inside = 1))
   {{filiere}}
 GROUP BY kind, filiere, route, process, site_inside, other_inside, has_other, external
 """
@@ -76,26 +76,19 @@ GROUP BY kind, filiere, route, process, site_inside, other_inside, has_other, ex
 def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[FlowGroup]:
     """The period's flow facts summed by what the rules of §5 look at (no snapshot).
 
-    Whole months come from the territory's summary when it follows the territory's sites of
-    the caller's snapshot (a few hundred rows a year), else from the inside sites' monthly
-    sums; the days of partial months, and figures as recorded at a time, from the facts."""
-    split = summary_split(db, period)
-    if split is None:
-        return [
-            group
-            for condition, site_inside, part_where in COUNTING
-            for group in counted(db, period, filiere, condition, site_inside,
-                                 flows_of(period, db=db, part_where=part_where))
-        ]  # fmt: skip
-    first, last = split.month_texts
-    statement = SUMMARY_GROUPS_SQL.format(filiere="AND filiere = ?" if filiere else "")
-    params = [first, last, *([filiere] if filiere else [])]
-    groups = [FlowGroup.from_row(row) for row in db.query(statement, params)]
-    for condition, site_inside, part_where in COUNTING:
-        days = days_of(split, part_where)
-        if days is not None:
-            groups += counted(db, period, filiere, condition, site_inside, days)
-    return groups
+    From the territory's summary when it follows the territory's sites of the caller's snapshot
+    (a few dozen rows a day), else from the inside sites' monthly sums and the facts of the
+    days of partial months; figures as recorded at a time, from the facts."""
+    if reads_summary(db, period):
+        statement = SUMMARY_GROUPS_SQL.format(filiere="AND filiere = ?" if filiere else "")
+        params = [*period.bounds, *([filiere] if filiere else [])]
+        return [FlowGroup.from_row(row) for row in db.query(statement, params)]
+    return [
+        group
+        for condition, site_inside, part_where in COUNTING
+        for group in counted(db, period, filiere, condition, site_inside,
+                             flows_of(period, db=db, part_where=part_where))
+    ]  # fmt: skip
 
 
 def counted(

@@ -65,11 +65,6 @@ class Split:
     months: tuple[date, date]
     days: tuple[tuple[date, date], ...]
 
-    @property
-    def month_texts(self) -> tuple[str, str]:
-        """The first and last whole months as ``YYYY-MM``."""
-        return self.months[0].isoformat()[:7], self.months[1].isoformat()[:7]
-
 
 def split_of(
     period: Period,
@@ -105,23 +100,15 @@ def day_parts(split: Split, part_where: str = "") -> list[str]:
     return [DAYS_SQL.format(start=start, end=end) + also for start, end in split.days]
 
 
-def days_of(split: Split, part_where: str = "") -> str | None:
-    """The table expression of the facts of a split's partial days (None: it has none)."""
-    parts = day_parts(split, part_where)
-    return "(" + "\nUNION ALL\n".join(parts) + ")" if parts else None
-
-
-def summary_split(db: ViewDatabase, period: Period) -> Split | None:
-    """The period's split when its whole months can be read from the territory's summary
-    (None: read them from the monthly sums, or read the facts)."""
-    split = split_of(period, db=db)
-    if split is None or not inside_summary_current(db):
-        return None
-    return split
+def reads_summary(db: ViewDatabase, period: Period) -> bool:
+    """Whether the period's figures can be read from the territory's summary, by day: a figure
+    of what is recorded now, the summary following the territory's sites of the snapshot (else:
+    the monthly sums and the facts of partial months, or the facts)."""
+    return period.horizon is None and inside_summary_current(db)
 
 
 def inside_summary_current(db: ViewDatabase) -> bool:
-    """Whether the territory's summary (``view_flow_inside_months``) was brought up to date
+    """Whether the territory's summary (``view_flow_inside_days``) was brought up to date
     with the territory's sites of the caller's snapshot (else: read the monthly sums)."""
     kept = f"SELECT site_id FROM {INSIDE_SITES_TABLE}"
     statement = (

@@ -22,7 +22,7 @@ from ledger.domain.catalogue import ENERGY_ROUTES, Catalogue
 from ledger.domain.energy import energy_kj
 from ledger.projections.base import Page, paris_date, topic_name, utc_text
 from ledger.projections.db import ViewDatabase
-from ledger.projections.flow_sums import add_month_sums, refresh_inside
+from ledger.projections.flow_sums import FLOW_COLUMNS, add_month_sums, refresh_inside
 from ledger.projections.flow_sums import create_table as create_month_table
 
 BATCH_COLUMNS = (
@@ -38,27 +38,6 @@ BATCH_COLUMNS = (
     "moisture_bp",
     "occurred_at",
     "mass_version",
-)
-FLOW_COLUMNS = (
-    "position",
-    "batch_id",
-    "version",
-    "kind",
-    "occurred_at",
-    "occurred_date",
-    "site_id",
-    "other_site_id",
-    "organisation_id",
-    "material",
-    "filiere",
-    "route",
-    "process",
-    "transformation_id",
-    "mass_g",
-    "reference_g",
-    "energy_kj",
-    "outlet_country",
-    "recorded_at",
 )
 Row = dict[str, Any]
 History = Callable[[ViewDatabase, str, int], list[Any]]  # a batch's events, versions 1..n
@@ -116,15 +95,6 @@ def create_tables(db: ViewDatabase) -> None:
     )
 
 
-def has_index(db: ViewDatabase, name: str = LINEAGE_KEY) -> bool:
-    """Whether the index exists (a rebuild drops the deferred ones until its end)."""
-    if db.backend == "sqlite":
-        found = db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,))
-    else:
-        found = db.scalar("SELECT to_regclass(?) IS NOT NULL", (name,))
-    return bool(found)
-
-
 def material_used(db: ViewDatabase, code: str) -> bool:
     """Whether any batch of the material was recorded (now or before a correction)."""
     for table in ("view_batches", "view_flows"):
@@ -172,7 +142,7 @@ class BatchesView:
         "view_batches",
         "view_flows",
         "view_flow_months",
-        "view_flow_inside_months",
+        "view_flow_inside_days",
         "view_flow_inside_sites",
         "view_lineage",
     )
@@ -293,7 +263,8 @@ class BatchesView:
             if edge[:2] != last:  # the first of a key, as ON CONFLICT … DO NOTHING keeps it
                 edges.append(edge)
                 last = edge[:2]
-        conflict = "ON CONFLICT (parent_id, child_id) DO NOTHING" if has_index(db) else ""
+        unique = db.has_index(LINEAGE_KEY)
+        conflict = "ON CONFLICT (parent_id, child_id) DO NOTHING" if unique else ""
         db.insert_many(
             "view_lineage",
             ("parent_id", "child_id", "transformation_id", "process"),

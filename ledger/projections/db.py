@@ -236,6 +236,14 @@ class ViewDatabase:
         rows = self.query(statement, params)
         return rows[0][0] if rows else None
 
+    def has_index(self, name: str) -> bool:
+        """Whether the index exists (a rebuild drops the deferred ones until its end)."""
+        if self.backend == "sqlite":
+            statement = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+        else:
+            statement = "SELECT to_regclass(?) IS NOT NULL"
+        return bool(self.scalar(statement, (name,)))
+
     @property
     def big_integer(self) -> str:
         return "INTEGER" if self.backend == "sqlite" else "BIGINT"

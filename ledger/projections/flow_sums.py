@@ -14,22 +14,24 @@ process, the other site, the organisation, and whether an outlet abroad was name
 outside the territory is never stored: readers decide it at query time from the sites' communes
 and the territory as it is now. :mod:`ledger.indicators.sums` is the one way to read them.
 
-The territory's summary (``view_flow_inside_months``) sums the monthly sums once more, by month
-and by what the accounts' rules look at (kind, filière, route, process, whether the site and the
-other site are inside, whether there is another site, whether an outlet abroad was named): a few
-hundred rows a year, whatever the number of sites, so that metabolism, the Sankey and the
-dashboard of a year cost a few milliseconds. Inside there means inside the territory as it was
-when the summary was last brought up to date, whose sites it keeps (``view_flow_inside_sites``):
-the batches view adds each page's sums to it, and brings it up to date whenever the territory's
-sites differ from those kept (a site registered or moved, the territory redefined), in the same
-transaction as the views that changed them. A reader uses it only when the sites it kept are
-the territory's sites of the reader's snapshot, and reads the monthly sums otherwise.
+The territory's summary (``view_flow_inside_days``) sums the facts once more, by day and by what
+the accounts' rules look at (kind, filière, route, process, whether the site and the other site
+are inside, whether there is another site, whether an outlet abroad was named): a few dozen rows
+a day, whatever the number of sites, so that metabolism, the Sankey and the dashboard of any
+period, from a date to a date included, cost a few milliseconds. Inside there means inside the
+territory as it was when the summary was last brought up to date, whose sites it keeps
+(``view_flow_inside_sites``): the batches view adds each page's facts to it, and brings it up to
+date whenever the territory's sites differ from those kept (a site registered or moved, the
+territory redefined), in the same transaction as the views that changed them. The facts of the
+sites that came in or went out are found through the monthly sums (which sites and months name
+them, as the site or as the other site), then read by the facts' site and date index. A reader
+uses the summary only when the sites it kept are the territory's sites of the reader's snapshot,
+and reads the monthly sums otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from operator import itemgetter
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from ledger.projections.db import ViewDatabase
@@ -47,14 +49,34 @@ MONTH_KEY = (
     "external",
 )
 MONTH_COLUMNS = (*MONTH_KEY, "mass_g", "reference_g", "energy_kj", "facts")
-# Where each part of the key is in a flow fact (``batches.FLOW_COLUMNS``): site, date (cut to
-# its month below), kind, filière, route, process, other site, organisation; then the outlet.
-FACT_KEY = itemgetter(6, 5, 3, 10, 11, 12, 7, 8)
+# A flow fact, a row of ``view_flows`` (written by the batches view).
+FACTS = "view_flows"
+FLOW_COLUMNS = (
+    "position",
+    "batch_id",
+    "version",
+    "kind",
+    "occurred_at",
+    "occurred_date",
+    "site_id",
+    "other_site_id",
+    "organisation_id",
+    "material",
+    "filiere",
+    "route",
+    "process",
+    "transformation_id",
+    "mass_g",
+    "reference_g",
+    "energy_kj",
+    "outlet_country",
+    "recorded_at",
+)
 TABLE = "view_flow_months"
-INSIDE_TABLE = "view_flow_inside_months"
+INSIDE_TABLE = "view_flow_inside_days"
 INSIDE_SITES_TABLE = "view_flow_inside_sites"
 INSIDE_KEY = (
-    "month",
+    "day",
     "kind",
     "filiere",
     "route",
@@ -66,7 +88,7 @@ INSIDE_KEY = (
 )
 INSIDE_COLUMNS = (*INSIDE_KEY, "mass_g", "reference_g", "energy_kj", "facts")
 # Sites in or out of the territory at once beyond this: the summary is summed again from the
-# monthly sums in one statement, rather than corrected by the rows of those sites.
+# facts in one statement, rather than corrected by the facts of those sites.
 RESUM_ABOVE = 500
 Sums = dict[tuple[Any, ...], list[int]]
 
@@ -84,12 +106,13 @@ def create_table(db: ViewDatabase) -> None:
     db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_kind ON {TABLE} (kind, month)")
     flags = ", ".join(f"{c} INTEGER NOT NULL" for c in INSIDE_KEY[5:])
     db.execute(
-        f"CREATE TABLE IF NOT EXISTS {INSIDE_TABLE} (month TEXT NOT NULL, kind TEXT NOT NULL, "
+        f"CREATE TABLE IF NOT EXISTS {INSIDE_TABLE} (day TEXT NOT NULL, kind TEXT NOT NULL, "
         "filiere TEXT NOT NULL, route TEXT NOT NULL, process TEXT NOT NULL, "
         f"{flags}, mass_g {big} NOT NULL, reference_g {big} NOT NULL, "
         f"energy_kj {big} NOT NULL, facts {big} NOT NULL, PRIMARY KEY ({', '.join(INSIDE_KEY)}))"
     )
     db.execute(f"CREATE TABLE IF NOT EXISTS {INSIDE_SITES_TABLE} (site_id TEXT PRIMARY KEY)")
+    db.execute("DROP TABLE IF EXISTS view_flow_inside_months")  # the summary by month, before
 
 
 def month_sums(groups: Iterable[Sequence[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
@@ -101,7 +124,8 @@ def month_sums(groups: Iterable[Sequence[tuple[Any, ...]]]) -> list[tuple[Any, .
     sums: dict[tuple[Any, ...], list[int]] = {}  # raw key → [mass, reference, energy, facts]
     for facts in groups:
         for fact in facts:
-            # FACT_KEY, the date cut to its month: a few thousand groups a page, not one a day
+            # site, month, kind, filière, route, process, other site, organisation, no outlet
+            # abroad: a few thousand groups a page, not one a day
             key = (
                 fact[6],
                 fact[5][:7],
@@ -145,7 +169,7 @@ def month_sums(groups: Iterable[Sequence[tuple[Any, ...]]]) -> list[tuple[Any, .
     return [(*key, *totals) for key, totals in sorted(rows.items())]
 
 
-def add_month_sums(db: ViewDatabase, groups: Iterable[Sequence[tuple[Any, ...]]]) -> None:
+def add_month_sums(db: ViewDatabase, groups: Collection[Sequence[tuple[Any, ...]]]) -> None:
     """Add a page's facts to the sums and to the territory's summary (in the page's
     transaction), the summary first brought up to date with the territory's sites."""
     inside = refresh_inside(db)
@@ -154,22 +178,37 @@ def add_month_sums(db: ViewDatabase, groups: Iterable[Sequence[tuple[Any, ...]]]
     db.insert_many(
         TABLE, MONTH_COLUMNS, rows, f"ON CONFLICT ({', '.join(MONTH_KEY)}) DO UPDATE SET {added}"
     )
-    add_inside_sums(db, inside_sums(rows, inside))
+    add_inside_sums(db, inside_sums(groups, inside))
 
 
-def inside_sums(rows: Iterable[Sequence[Any]], inside: frozenset[str], sign: int = 1) -> Sums:
-    """Monthly sums' rows (``MONTH_COLUMNS``) summed by ``INSIDE_KEY`` for these inside sites
-    (times ``sign``: -1 takes them away)."""
+def inside_sums(
+    groups: Iterable[Iterable[Sequence[Any]]], inside: frozenset[str], sign: int = 1
+) -> Sums:
+    """Flow facts (``batches.FLOW_COLUMNS``) summed by ``INSIDE_KEY`` for these inside sites
+    (times ``sign``: -1 takes them away), ``''`` for "none"."""
     sums: Sums = {}
-    for site, month, kind, filiere, route, process, other, _, external, *totals in rows:
-        flags = (site in inside, other in inside, other != "")
-        key = (month, kind, filiere, route, process, *(int(f) for f in flags), external)
-        found = sums.get(key)
-        if found is None:
-            sums[key] = [sign * value for value in totals]
-        else:
-            for i, value in enumerate(totals):
-                found[i] += sign * value
+    for facts in groups:
+        for fact in facts:
+            other = fact[7] or ""
+            key = (
+                fact[5],
+                fact[3] or "",
+                fact[10] or "",
+                fact[11] or "",
+                fact[12] or "",
+                1 if fact[6] in inside else 0,
+                1 if other in inside else 0,
+                1 if other else 0,
+                0 if fact[17] is None else 1,
+            )
+            found = sums.get(key)
+            if found is None:
+                sums[key] = [sign * fact[14], sign * (fact[15] or 0), sign * (fact[16] or 0), sign]
+            else:
+                found[0] += sign * fact[14]
+                found[1] += sign * (fact[15] or 0)
+                found[2] += sign * (fact[16] or 0)
+                found[3] += sign
     return sums
 
 
@@ -186,22 +225,26 @@ def add_inside_sums(db: ViewDatabase, sums: Sums) -> None:
 def refresh_inside(db: ViewDatabase) -> frozenset[str]:
     """Bring the summary up to date with the territory's sites as they are now, and return them.
 
-    Only the monthly sums of the sites that came in or went out (as the site or as the other
-    site) are taken away with their old flags and added with their new ones; beyond
-    ``RESUM_ABOVE`` such sites (a territory redefined) the summary is summed again whole."""
+    Only the facts of the sites that came in or went out (as the site or as the other site) are
+    taken away with their old flags and added with their new ones; beyond ``RESUM_ABOVE`` such
+    sites (a territory redefined), or while a rebuild has dropped the facts' site and date index,
+    the summary is summed again whole."""
     kept = frozenset(str(row[0]) for row in db.query(f"SELECT site_id FROM {INSIDE_SITES_TABLE}"))
     inside = frozenset(str(row[0]) for row in db.query(INSIDE_SITES))
     if kept == inside:
         return inside
-    changed = sorted(kept ^ inside)
+    changed = kept ^ inside
     db.execute(f"DELETE FROM {INSIDE_SITES_TABLE}")
     db.executemany(f"INSERT INTO {INSIDE_SITES_TABLE} VALUES (?)", [(s,) for s in sorted(inside)])
-    if len(changed) > RESUM_ABOVE:
+    ranges = months_naming(db, sorted(changed))
+    if not ranges:  # sites no fact names yet: new ones
+        return inside
+    if len(changed) > RESUM_ABOVE or not db.has_index("view_flows_site_date"):
         resum_inside(db)
         return inside
-    rows = touching(db, changed)
-    sums = inside_sums(rows, kept, -1)
-    for key, totals in inside_sums(rows, inside).items():
+    facts = touching(db, ranges, changed)
+    sums = inside_sums([facts], kept, -1)
+    for key, totals in inside_sums([facts], inside).items():
         found = sums.setdefault(key, [0, 0, 0, 0])
         for i, value in enumerate(totals):
             found[i] += value
@@ -209,30 +252,52 @@ def refresh_inside(db: ViewDatabase) -> frozenset[str]:
     return inside
 
 
-def touching(db: ViewDatabase, sites: list[str]) -> list[tuple[Any, ...]]:
-    """The monthly sums whose site or other site is one of these (each row once)."""
-    found: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-    columns = ", ".join(MONTH_COLUMNS)
+def months_naming(db: ViewDatabase, sites: list[str]) -> dict[str, tuple[str, str]]:
+    """The sites whose facts name one of these sites (as the site or as the other site), each
+    with the first and last month of those facts, read from the monthly sums."""
+    found: dict[str, tuple[str, str]] = {}
     for start in range(0, len(sites), 250):
         chunk = sites[start : start + 250]
         marks = ", ".join("?" * len(chunk))
         for column in ("site_id", "other_site_id"):  # the key's first column, then a scan
-            statement = f"SELECT {columns} FROM {TABLE} WHERE {column} IN ({marks})"
-            for row in db.query(statement, chunk):
-                found[tuple(row[:9])] = tuple(row)
-    return list(found.values())
+            statement = (
+                f"SELECT site_id, MIN(month), MAX(month) FROM {TABLE} "
+                f"WHERE {column} IN ({marks}) GROUP BY site_id"
+            )
+            for site, first, last in db.query(statement, chunk):
+                before = found.get(site, (first, last))
+                found[site] = (min(before[0], first), max(before[1], last))
+    return found
+
+
+def touching(
+    db: ViewDatabase, ranges: dict[str, tuple[str, str]], sites: frozenset[str]
+) -> list[tuple[Any, ...]]:
+    """The facts whose site or other site is one of ``sites``, read by site and months."""
+    found: list[tuple[Any, ...]] = []
+    columns = ", ".join(FLOW_COLUMNS)
+    for site, (first, last) in sorted(ranges.items()):
+        where = "site_id = ?" if site else "site_id IS NULL"
+        statement = f"SELECT {columns} FROM {FACTS} WHERE {where} AND occurred_date BETWEEN ? AND ?"
+        params = [*([site] if site else []), f"{first}-01", f"{last}-31"]
+        found += [
+            fact for fact in db.query(statement, params) if fact[6] in sites or fact[7] in sites
+        ]
+    return found
 
 
 def resum_inside(db: ViewDatabase) -> None:
-    """Sum the summary again from the monthly sums, by the sites it keeps."""
+    """Sum the summary again from the facts, by the sites it keeps."""
     kept = f"SELECT site_id FROM {INSIDE_SITES_TABLE}"
     db.execute(f"DELETE FROM {INSIDE_TABLE}")
     db.execute(
         f"INSERT INTO {INSIDE_TABLE} ({', '.join(INSIDE_COLUMNS)}) "
-        "SELECT month, kind, filiere, route, process, "
+        "SELECT occurred_date, COALESCE(kind, ''), COALESCE(filiere, ''), COALESCE(route, ''), "
+        "COALESCE(process, ''), "
         f"CASE WHEN site_id IN ({kept}) THEN 1 ELSE 0 END, "
         f"CASE WHEN other_site_id IN ({kept}) THEN 1 ELSE 0 END, "
-        "CASE WHEN other_site_id = '' THEN 0 ELSE 1 END, external, "
-        f"SUM(mass_g), SUM(reference_g), SUM(energy_kj), SUM(facts) FROM {TABLE} "
-        f"GROUP BY {', '.join(f'{i + 1}' for i in range(9))}"
+        "CASE WHEN COALESCE(other_site_id, '') = '' THEN 0 ELSE 1 END, "
+        "CASE WHEN outlet_country IS NULL THEN 0 ELSE 1 END, "
+        "SUM(mass_g), SUM(COALESCE(reference_g, 0)), SUM(COALESCE(energy_kj, 0)), COUNT(*) "
+        f"FROM {FACTS} GROUP BY {', '.join(f'{i + 1}' for i in range(9))}"
     )

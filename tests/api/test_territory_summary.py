@@ -1,7 +1,7 @@
-"""The territory's summary (``view_flow_inside_months``) follows the territory's sites: when the
+"""The territory's summary (``view_flow_inside_days``) follows the territory's sites: when the
 territory is redefined, when a site is registered inside, when a view is rebuilt alone, the
 month's metabolism read from it equals the one read from the facts, and the summary equals the
-monthly sums summed again from nothing. On SQLite and PostgreSQL."""
+facts summed again from nothing. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -57,11 +57,11 @@ def kg(grams: int) -> float:
 
 def without_summary(monkeypatch: pytest.MonkeyPatch) -> None:
     """The figures read as if the territory's summary did not follow its sites: from the
-    inside sites' monthly sums."""
+    inside sites' monthly sums and the facts of partial months."""
     # the module, not the function ``ledger.indicators`` names the same
     metabolism_module = importlib.import_module("ledger.indicators.metabolism")
     for module in (metabolism_module, dashboard_data):
-        monkeypatch.setattr(module, "summary_split", lambda db, period: None)
+        monkeypatch.setattr(module, "reads_summary", lambda db, period: False)
 
 
 @pytest.mark.parametrize("read", ["summary", "sums", "facts"])
@@ -124,9 +124,9 @@ def test_the_year_s_pages_figures(year: tuple[Totals, ViewDatabase]) -> None:
 def test_a_period_of_partial_months_gives_the_figures_of_the_facts(
     year: tuple[Totals, ViewDatabase], read: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From a date to a date: whole months from the territory's summary (or the inside sites'
-    monthly sums), the edge days from the inside sites' facts (by the site and date index); the
-    same figures as the facts alone give."""
+    """From a date to a date: every day from the territory's summary (or whole months from the
+    inside sites' monthly sums and the edge days from their facts, by the site and date index);
+    the same figures as the facts alone give."""
     _, db = year
     if read == "sums":
         without_summary(monkeypatch)
@@ -166,9 +166,10 @@ def test_a_period_of_partial_months_gives_the_figures_of_the_facts(
         finally:
             del db.query
         months = [(s, p) for s, p in sent if "view_flow_months" in s]
-        summary = [(s, p) for s, p in sent if "view_flow_inside_months" in s]
-        # the summary a year is read whole (a few hundred rows); the sums, by their key
+        summary = [(s, p) for s, p in sent if "view_flow_inside_days" in s]
+        # the summary by its key (the day first); the sums, by theirs
         assert (len(months), len(summary)) == ((0, 1) if read == "summary" else (2, 0))
-        for statement, params in months + [(s, p) for s, p in sent if "view_flows " in s]:
+        facts = [(s, p) for s, p in sent if "view_flows " in s]
+        for statement, params in months + summary + facts:
             plan = [str(row[-1]) for row in db.query("EXPLAIN QUERY PLAN " + statement, params)]
             assert not [step for step in plan if step.startswith("SCAN view_")], plan
