@@ -12,10 +12,9 @@ from ledger.indicators.circularity import Scope, Sorting, sorting_masses
 from ledger.indicators.jobs import Hours, work_hours
 from ledger.indicators.metabolism import accounts
 from ledger.indicators.periods import Period
-from ledger.indicators.sums import reads_summary
+from ledger.indicators.sums import summary_of
 from ledger.indicators.views import flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
-from ledger.projections.flow_sums import INSIDE_TABLE
 
 # Read from the territory's sites to their batches in stock (the batches' partial index on
 # site and material), never by scanning every batch of the ledger.
@@ -36,10 +35,10 @@ GROUP BY SUBSTR(occurred_date, 1, 7), filiere
 ORDER BY 1
 """
 
-SUMMARY_COLLECTION_SQL = f"""
-SELECT SUBSTR(day, 1, 7), NULLIF(filiere, ''), SUM(mass_g) FROM {INSIDE_TABLE}
-WHERE day BETWEEN ? AND ? AND kind = 'collected' AND site_inside = 1
-GROUP BY SUBSTR(day, 1, 7), filiere
+SUMMARY_COLLECTION_SQL = """
+SELECT month, NULLIF(filiere, ''), SUM(mass_g) FROM {summary} s
+WHERE kind = 'collected' AND site_inside = 1
+GROUP BY month, filiere
 """
 
 
@@ -114,10 +113,13 @@ def stock_by_site(rows: Iterable[tuple[Any, ...]]) -> list[SiteStock]:
 
 
 def monthly_collection(db: ViewDatabase, period: Period) -> dict[str, dict[str, Any]]:
-    """Grams collected at inside sites, by month and filière: from the territory's summary when
-    it follows the snapshot's sites, else the monthly sums and the facts of partial months."""
-    if reads_summary(db, period):
-        rows = db.query(SUMMARY_COLLECTION_SQL, period.bounds)
+    """Grams collected at inside sites, by month and filière: from the territory's summaries
+    when they follow the snapshot's sites, else the monthly sums and the facts of partial
+    months."""
+    summary = summary_of(db, period)
+    if summary is not None:
+        table, params = summary
+        rows = db.query(SUMMARY_COLLECTION_SQL.format(summary=table), params)
     else:
         statement = MONTHLY_COLLECTION_SQL.format(flows=flows_of(period, db=db))
         rows = db.query(statement, period.bounds)

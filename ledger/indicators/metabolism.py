@@ -11,10 +11,9 @@ from typing import Any
 from ledger.domain.catalogue import FILIERES
 from ledger.indicators.accounts import FiliereAccount, FlowGroup, account_for
 from ledger.indicators.periods import Period
-from ledger.indicators.sums import reads_summary
+from ledger.indicators.sums import summary_of
 from ledger.indicators.views import INSIDE_SITES, Filters, flows_of, inside, views_position
 from ledger.projections.db import ViewDatabase
-from ledger.projections.flow_sums import INSIDE_TABLE
 
 # An adjustment made while a batch travels to an outside site happens to a batch already
 # exported: it is no loss of the territory. Adjustments on the road name the site the batch was
@@ -60,15 +59,14 @@ COUNTING = (
 )
 
 
-# The period's days, from the territory's summary: the same groups, already summed.
-SUMMARY_GROUPS_SQL = f"""
+# The period, from the territory's summaries: the same groups, already summed.
+SUMMARY_GROUPS_SQL = """
 SELECT kind, NULLIF(filiere, ''), NULLIF(route, ''), NULLIF(process, ''), site_inside,
        other_inside, has_other, external,
        CASE WHEN kind = 'adjusted' AND has_other = 1 AND other_inside = 0 THEN 1 ELSE 0 END,
        SUM(mass_g), SUM(reference_g), SUM(energy_kj)
-FROM {INSIDE_TABLE}
-WHERE day BETWEEN ? AND ? AND (site_inside = 1 OR (kind = 'valorised' AND other_inside = 1))
-  {{filiere}}
+FROM {summary} s
+WHERE (site_inside = 1 OR (kind = 'valorised' AND other_inside = 1)) {filiere}
 GROUP BY kind, filiere, route, process, site_inside, other_inside, has_other, external
 """
 
@@ -76,13 +74,18 @@ GROUP BY kind, filiere, route, process, site_inside, other_inside, has_other, ex
 def flow_groups(db: ViewDatabase, period: Period, filiere: str | None) -> list[FlowGroup]:
     """The period's flow facts summed by what the rules of §5 look at (no snapshot).
 
-    From the territory's summary when it follows the territory's sites of the caller's snapshot
-    (a few dozen rows a day), else from the inside sites' monthly sums and the facts of the
-    days of partial months; figures as recorded at a time, from the facts."""
-    if reads_summary(db, period):
-        statement = SUMMARY_GROUPS_SQL.format(filiere="AND filiere = ?" if filiere else "")
-        params = [*period.bounds, *([filiere] if filiere else [])]
-        return [FlowGroup.from_row(row) for row in db.query(statement, params)]
+    From the territory's summaries when they follow the territory's sites of the caller's
+    snapshot (whole months by month, partial ones by day), else from the inside sites' monthly
+    sums and the facts of the days of partial months; figures as recorded at a time, from the
+    facts."""
+    summary = summary_of(db, period)
+    if summary is not None:
+        table, params = summary
+        statement = SUMMARY_GROUPS_SQL.format(
+            summary=table, filiere="AND filiere = ?" if filiere else ""
+        )
+        rows = db.query(statement, [*params, *([filiere] if filiere else [])])
+        return [FlowGroup.from_row(row) for row in rows]
     return [
         group
         for condition, site_inside, part_where in COUNTING

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 
 from ledger.indicators.periods import Period
 from ledger.projections.db import ViewDatabase
-from ledger.projections.flow_sums import INSIDE_SITES_TABLE
+from ledger.projections.flow_sums import INSIDE_DAYS, INSIDE_MONTHS, INSIDE_SITES_TABLE
 from ledger.projections.registry import INSIDE_SITES
 
 FACTS = "view_flows"
@@ -100,15 +100,40 @@ def day_parts(split: Split, part_where: str = "") -> list[str]:
     return [DAYS_SQL.format(start=start, end=end) + also for start, end in split.days]
 
 
-def reads_summary(db: ViewDatabase, period: Period) -> bool:
-    """Whether the period's figures can be read from the territory's summary, by day: a figure
-    of what is recorded now, the summary following the territory's sites of the snapshot (else:
-    the monthly sums and the facts of partial months, or the facts)."""
-    return period.horizon is None and inside_summary_current(db)
+SUMMARY_COLUMNS = (
+    "kind, filiere, route, process, site_inside, other_inside, has_other, external, "
+    "mass_g, reference_g, energy_kj"
+)
+
+
+def summary_of(db: ViewDatabase, period: Period) -> tuple[str, list[str]] | None:
+    """The table expression of the period's part of the territory's summaries, and its
+    parameters: whole months by month, the days of partial months by day; the columns
+    ``month`` (``YYYY-MM``) and ``SUMMARY_COLUMNS``, ``''`` for "none".
+
+    None: read the monthly sums and the facts instead, for a figure as recorded at a time, or
+    when the summaries do not follow the territory's sites of the caller's snapshot."""
+    if period.horizon is not None or not inside_summary_current(db):
+        return None
+    split = split_of(period, db=db)
+    parts: list[str] = []
+    params: list[str] = []
+    if split is not None:
+        parts.append(
+            f"SELECT month, {SUMMARY_COLUMNS} FROM {INSIDE_MONTHS} WHERE month BETWEEN ? AND ?"
+        )
+        params += [split.months[0].isoformat()[:7], split.months[1].isoformat()[:7]]
+    for start, end in split.days if split is not None else [(period.start, period.end)]:
+        parts.append(
+            f"SELECT SUBSTR(day, 1, 7) AS month, {SUMMARY_COLUMNS} FROM {INSIDE_DAYS} "
+            "WHERE day BETWEEN ? AND ?"
+        )
+        params += [start.isoformat(), end.isoformat()]
+    return "(" + "\nUNION ALL\n".join(parts) + ")", params
 
 
 def inside_summary_current(db: ViewDatabase) -> bool:
-    """Whether the territory's summary (``view_flow_inside_days``) was brought up to date
+    """Whether the territory's summaries (``flow_sums.SUMMARIES``) were brought up to date
     with the territory's sites of the caller's snapshot (else: read the monthly sums)."""
     kept = f"SELECT site_id FROM {INSIDE_SITES_TABLE}"
     statement = (

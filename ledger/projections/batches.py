@@ -22,7 +22,13 @@ from ledger.domain.catalogue import ENERGY_ROUTES, Catalogue
 from ledger.domain.energy import energy_kj
 from ledger.projections.base import Page, paris_date, topic_name, utc_text
 from ledger.projections.db import ViewDatabase
-from ledger.projections.flow_sums import FLOW_COLUMNS, add_month_sums, refresh_inside
+from ledger.projections.flow_sums import (
+    FLOW_COLUMNS,
+    INSIDE_SITES_TABLE,
+    SUMMARIES,
+    add_month_sums,
+    refresh_inside,
+)
 from ledger.projections.flow_sums import create_table as create_month_table
 
 BATCH_COLUMNS = (
@@ -142,8 +148,8 @@ class BatchesView:
         "view_batches",
         "view_flows",
         "view_flow_months",
-        "view_flow_inside_days",
-        "view_flow_inside_sites",
+        *(table for table, _, _ in SUMMARIES),
+        INSIDE_SITES_TABLE,
         "view_lineage",
     )
     topics: ClassVar[frozenset[str]] = frozenset(

@@ -14,19 +14,20 @@ process, the other site, the organisation, and whether an outlet abroad was name
 outside the territory is never stored: readers decide it at query time from the sites' communes
 and the territory as it is now. :mod:`ledger.indicators.sums` is the one way to read them.
 
-The territory's summary (``view_flow_inside_days``) sums the facts once more, by day and by what
-the accounts' rules look at (kind, filière, route, process, whether the site and the other site
-are inside, whether there is another site, whether an outlet abroad was named): a few dozen rows
-a day, whatever the number of sites, so that metabolism, the Sankey and the dashboard of any
-period, from a date to a date included, cost a few milliseconds. Inside there means inside the
-territory as it was when the summary was last brought up to date, whose sites it keeps
-(``view_flow_inside_sites``): the batches view adds each page's facts to it, and brings it up to
-date whenever the territory's sites differ from those kept (a site registered or moved, the
-territory redefined), in the same transaction as the views that changed them. The facts of the
-sites that came in or went out are found through the monthly sums (which sites and months name
-them, as the site or as the other site), then read by the facts' site and date index. A reader
-uses the summary only when the sites it kept are the territory's sites of the reader's snapshot,
-and reads the monthly sums otherwise.
+The territory's summaries sum the facts once more, by day (``view_flow_inside_days``) and by
+month (``view_flow_inside_months``), and by what the accounts' rules look at (kind, filière,
+route, process, whether the site and the other site are inside, whether there is another site,
+whether an outlet abroad was named): a few dozen rows a day and a few hundred a year, whatever
+the number of sites, so that metabolism, the Sankey and the dashboard of any period, from a date
+to a date included, cost a few milliseconds (whole months by month, the days of partial months
+by day). Inside there means inside the territory as it was when the summaries were last brought
+up to date, whose sites they keep (``view_flow_inside_sites``): the batches view adds each page's
+facts to them, and brings them up to date whenever the territory's sites differ from those kept
+(a site registered or moved, the territory redefined), in the same transaction as the views that
+changed them. The facts of the sites that came in or went out are found through the monthly
+sums (which sites and months name them, as the site or as the other site), then read by the
+facts' site and date index. A reader uses the summaries only when the sites they kept are the
+territory's sites of the reader's snapshot, and reads the monthly sums otherwise.
 """
 
 from __future__ import annotations
@@ -73,10 +74,9 @@ FLOW_COLUMNS = (
     "recorded_at",
 )
 TABLE = "view_flow_months"
-INSIDE_TABLE = "view_flow_inside_days"
 INSIDE_SITES_TABLE = "view_flow_inside_sites"
-INSIDE_KEY = (
-    "day",
+# What the accounts' rules look at, after the day or the month.
+FLAGS_KEY = (
     "kind",
     "filiere",
     "route",
@@ -86,7 +86,11 @@ INSIDE_KEY = (
     "has_other",
     "external",
 )
-INSIDE_COLUMNS = (*INSIDE_KEY, "mass_g", "reference_g", "energy_kj", "facts")
+TOTALS = ("mass_g", "reference_g", "energy_kj", "facts")
+INSIDE_DAYS = "view_flow_inside_days"
+INSIDE_MONTHS = "view_flow_inside_months"
+# Each summary: its table, its first key column, how much of a fact's date it keeps.
+SUMMARIES = ((INSIDE_DAYS, "day", 10), (INSIDE_MONTHS, "month", 7))
 # Sites in or out of the territory at once beyond this: the summary is summed again from the
 # facts in one statement, rather than corrected by the facts of those sites.
 RESUM_ABOVE = 500
@@ -104,15 +108,16 @@ def create_table(db: ViewDatabase) -> None:
     )
     # The figures that are not read by site (sortings, valorisations): by kind and month.
     db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_kind ON {TABLE} (kind, month)")
-    flags = ", ".join(f"{c} INTEGER NOT NULL" for c in INSIDE_KEY[5:])
-    db.execute(
-        f"CREATE TABLE IF NOT EXISTS {INSIDE_TABLE} (day TEXT NOT NULL, kind TEXT NOT NULL, "
-        "filiere TEXT NOT NULL, route TEXT NOT NULL, process TEXT NOT NULL, "
-        f"{flags}, mass_g {big} NOT NULL, reference_g {big} NOT NULL, "
-        f"energy_kj {big} NOT NULL, facts {big} NOT NULL, PRIMARY KEY ({', '.join(INSIDE_KEY)}))"
-    )
+    flags = ", ".join(f"{c} INTEGER NOT NULL" for c in FLAGS_KEY[4:])
+    for table, first, _ in SUMMARIES:
+        db.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} ({first} TEXT NOT NULL, kind TEXT NOT NULL, "
+            "filiere TEXT NOT NULL, route TEXT NOT NULL, process TEXT NOT NULL, "
+            f"{flags}, mass_g {big} NOT NULL, reference_g {big} NOT NULL, "
+            f"energy_kj {big} NOT NULL, facts {big} NOT NULL, "
+            f"PRIMARY KEY ({first}, {', '.join(FLAGS_KEY)}))"
+        )
     db.execute(f"CREATE TABLE IF NOT EXISTS {INSIDE_SITES_TABLE} (site_id TEXT PRIMARY KEY)")
-    db.execute("DROP TABLE IF EXISTS view_flow_inside_months")  # the summary by month, before
 
 
 def month_sums(groups: Iterable[Sequence[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
@@ -184,7 +189,7 @@ def add_month_sums(db: ViewDatabase, groups: Collection[Sequence[tuple[Any, ...]
 def inside_sums(
     groups: Iterable[Iterable[Sequence[Any]]], inside: frozenset[str], sign: int = 1
 ) -> Sums:
-    """Flow facts (``batches.FLOW_COLUMNS``) summed by ``INSIDE_KEY`` for these inside sites
+    """Flow facts (``FLOW_COLUMNS``) summed by day and ``FLAGS_KEY`` for these inside sites
     (times ``sign``: -1 takes them away), ``''`` for "none"."""
     sums: Sums = {}
     for facts in groups:
@@ -213,13 +218,22 @@ def inside_sums(
 
 
 def add_inside_sums(db: ViewDatabase, sums: Sums) -> None:
-    """Add to the summary (rows whose facts come to none are taken out)."""
-    added = ", ".join(f"{c} = {INSIDE_TABLE}.{c} + excluded.{c}" for c in INSIDE_COLUMNS[9:])
-    rows = [(*key, *totals) for key, totals in sorted(sums.items())]
-    conflict = f"ON CONFLICT ({', '.join(INSIDE_KEY)}) DO UPDATE SET {added}"
-    db.insert_many(INSIDE_TABLE, INSIDE_COLUMNS, rows, conflict)
+    """Add sums by day to the summaries by day and by month (rows whose facts come to none are
+    taken out)."""
+    by_month: Sums = {}
+    for key, totals in sums.items():
+        found = by_month.setdefault((key[0][:7], *key[1:]), [0, 0, 0, 0])
+        for i, value in enumerate(totals):
+            found[i] += value
+    for (table, first, _), added in zip(SUMMARIES, (sums, by_month), strict=True):
+        columns = (first, *FLAGS_KEY, *TOTALS)
+        updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in TOTALS)
+        conflict = f"ON CONFLICT ({first}, {', '.join(FLAGS_KEY)}) DO UPDATE SET {updates}"
+        rows = [(*key, *totals) for key, totals in sorted(added.items())]
+        db.insert_many(table, columns, rows, conflict)
     if any(totals[3] < 0 for totals in sums.values()):
-        db.execute(f"DELETE FROM {INSIDE_TABLE} WHERE facts = 0")
+        for table, _, _ in SUMMARIES:
+            db.execute(f"DELETE FROM {table} WHERE facts = 0")
 
 
 def refresh_inside(db: ViewDatabase) -> frozenset[str]:
@@ -287,17 +301,18 @@ def touching(
 
 
 def resum_inside(db: ViewDatabase) -> None:
-    """Sum the summary again from the facts, by the sites it keeps."""
+    """Sum the summaries again from the facts, by the sites they keep."""
     kept = f"SELECT site_id FROM {INSIDE_SITES_TABLE}"
-    db.execute(f"DELETE FROM {INSIDE_TABLE}")
-    db.execute(
-        f"INSERT INTO {INSIDE_TABLE} ({', '.join(INSIDE_COLUMNS)}) "
-        "SELECT occurred_date, COALESCE(kind, ''), COALESCE(filiere, ''), COALESCE(route, ''), "
-        "COALESCE(process, ''), "
-        f"CASE WHEN site_id IN ({kept}) THEN 1 ELSE 0 END, "
-        f"CASE WHEN other_site_id IN ({kept}) THEN 1 ELSE 0 END, "
-        "CASE WHEN COALESCE(other_site_id, '') = '' THEN 0 ELSE 1 END, "
-        "CASE WHEN outlet_country IS NULL THEN 0 ELSE 1 END, "
-        "SUM(mass_g), SUM(COALESCE(reference_g, 0)), SUM(COALESCE(energy_kj, 0)), COUNT(*) "
-        f"FROM {FACTS} GROUP BY {', '.join(f'{i + 1}' for i in range(9))}"
-    )
+    for table, first, cut in SUMMARIES:
+        db.execute(f"DELETE FROM {table}")
+        db.execute(
+            f"INSERT INTO {table} ({first}, {', '.join(FLAGS_KEY)}, {', '.join(TOTALS)}) "
+            f"SELECT SUBSTR(occurred_date, 1, {cut}), COALESCE(kind, ''), "
+            "COALESCE(filiere, ''), COALESCE(route, ''), COALESCE(process, ''), "
+            f"CASE WHEN site_id IN ({kept}) THEN 1 ELSE 0 END, "
+            f"CASE WHEN other_site_id IN ({kept}) THEN 1 ELSE 0 END, "
+            "CASE WHEN COALESCE(other_site_id, '') = '' THEN 0 ELSE 1 END, "
+            "CASE WHEN outlet_country IS NULL THEN 0 ELSE 1 END, "
+            "SUM(mass_g), SUM(COALESCE(reference_g, 0)), SUM(COALESCE(energy_kj, 0)), COUNT(*) "
+            f"FROM {FACTS} GROUP BY {', '.join(f'{i + 1}' for i in range(9))}"
+        )

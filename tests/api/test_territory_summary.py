@@ -1,4 +1,4 @@
-"""The territory's summary (``view_flow_inside_days``) follows the territory's sites: when the
+"""The territory's summaries (by day and by month) follow the territory's sites: when the
 territory is redefined, when a site is registered inside, when a view is rebuilt alone, the
 month's metabolism read from it equals the one read from the facts, and the summary equals the
 facts summed again from nothing. On SQLite and PostgreSQL."""
@@ -12,7 +12,7 @@ import pytest
 
 from ledger.indicators.sums import inside_summary_current
 from ledger.projections.db import ViewDatabase
-from ledger.projections.flow_sums import INSIDE_COLUMNS, INSIDE_TABLE, resum_inside
+from ledger.projections.flow_sums import FLAGS_KEY, SUMMARIES, TOTALS, resum_inside
 from ledger.projections.runner import ProjectionRunner
 from ledger.settings import Settings
 from tests.api.conftest import WAIT, Api
@@ -36,8 +36,14 @@ def textile(api: Api, **query: str) -> dict[str, Any]:
 
 
 def summary(db: ViewDatabase) -> list[tuple[Any, ...]]:
+    """Both summaries' rows, the day's first."""
     order = ", ".join(str(i + 1) for i in range(9))  # the key: one order on both databases
-    return db.query(f"SELECT {', '.join(INSIDE_COLUMNS)} FROM {INSIDE_TABLE} ORDER BY {order}")
+    columns = ", ".join((*FLAGS_KEY, *TOTALS))
+    return [
+        row
+        for table, first, _ in SUMMARIES
+        for row in db.query(f"SELECT {first}, {columns} FROM {table} ORDER BY {order}")
+    ]
 
 
 class Undone(Exception):
@@ -115,7 +121,8 @@ def test_a_summary_behind_the_territory_is_not_read(
     api = sorted_in_august
     before = textile(api)
     with views.transaction():  # the summary, wrong, and the sites it kept, one short
-        views.execute(f"UPDATE {INSIDE_TABLE} SET mass_g = 2 * mass_g")
+        for table, _, _ in SUMMARIES:
+            views.execute(f"UPDATE {table} SET mass_g = 2 * mass_g")
         views.execute(
             "DELETE FROM view_flow_inside_sites WHERE site_id = ?", (api.ids["container"],)
         )

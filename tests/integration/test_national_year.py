@@ -61,7 +61,7 @@ def without_summary(monkeypatch: pytest.MonkeyPatch) -> None:
     # the module, not the function ``ledger.indicators`` names the same
     metabolism_module = importlib.import_module("ledger.indicators.metabolism")
     for module in (metabolism_module, dashboard_data):
-        monkeypatch.setattr(module, "reads_summary", lambda db, period: False)
+        monkeypatch.setattr(module, "summary_of", lambda db, period: None)
 
 
 @pytest.mark.parametrize("read", ["summary", "sums", "facts"])
@@ -124,9 +124,9 @@ def test_the_year_s_pages_figures(year: tuple[Totals, ViewDatabase]) -> None:
 def test_a_period_of_partial_months_gives_the_figures_of_the_facts(
     year: tuple[Totals, ViewDatabase], read: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From a date to a date: every day from the territory's summary (or whole months from the
-    inside sites' monthly sums and the edge days from their facts, by the site and date index);
-    the same figures as the facts alone give."""
+    """From a date to a date: whole months from the territory's summary by month and the edge
+    days from its summary by day (or from the inside sites' monthly sums and their facts, by the
+    site and date index); the same figures as the facts alone give."""
     _, db = year
     if read == "sums":
         without_summary(monkeypatch)
@@ -167,7 +167,7 @@ def test_a_period_of_partial_months_gives_the_figures_of_the_facts(
             del db.query
         months = [(s, p) for s, p in sent if "view_flow_months" in s]
         summary = [(s, p) for s, p in sent if "view_flow_inside_days" in s]
-        # the summary by its key (the day first); the sums, by theirs
+        # the summaries once, each by its key (the month or the day first); the sums by theirs
         assert (len(months), len(summary)) == ((0, 1) if read == "summary" else (2, 0))
         facts = [(s, p) for s, p in sent if "view_flows " in s]
         for statement, params in months + summary + facts:
