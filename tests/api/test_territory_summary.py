@@ -128,3 +128,21 @@ def test_a_summary_behind_the_territory_is_not_read(
         )
         assert not inside_summary_current(views)
     assert textile(api) == before
+
+
+def test_without_the_facts_site_index_the_summary_is_summed_again(
+    sorted_in_august: Api,  # noqa: F811 (the fixture imported above)
+    views: ViewDatabase,
+) -> None:
+    """While a rebuild has dropped the facts' site and date index, a change of the territory's
+    sites sums the summaries again from the facts in one statement (no read by site): the same
+    figures."""
+    api = sorted_in_august
+    first = agrees(api, views)
+    with views.transaction():
+        views.execute("DROP INDEX view_flows_site_date")
+    territory(api, ["76384"])
+    outside = agrees(api, views)
+    assert (outside["exports_kg"], outside["losses_kg"]) == (412.5, 0)
+    territory(api, ["76384", "76114"])
+    assert agrees(api, views) == first
