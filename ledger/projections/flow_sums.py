@@ -237,12 +237,12 @@ def add_inside_sums(db: ViewDatabase, sums: Sums) -> None:
 
 
 def refresh_inside(db: ViewDatabase) -> frozenset[str]:
-    """Bring the summary up to date with the territory's sites as they are now, and return them.
+    """Bring the summaries up to date with the territory's sites as they are now; return them.
 
     Only the facts of the sites that came in or went out (as the site or as the other site) are
     taken away with their old flags and added with their new ones; beyond ``RESUM_ABOVE`` such
-    sites (a territory redefined), or while a rebuild has dropped the facts' site and date index,
-    the summary is summed again whole."""
+    sites (a territory redefined), or while a rebuild has dropped the facts' site and date index
+    and some fact names them, the summaries are summed again whole."""
     kept = frozenset(str(row[0]) for row in db.query(f"SELECT site_id FROM {INSIDE_SITES_TABLE}"))
     inside = frozenset(str(row[0]) for row in db.query(INSIDE_SITES))
     if kept == inside:
@@ -250,10 +250,13 @@ def refresh_inside(db: ViewDatabase) -> frozenset[str]:
     changed = kept ^ inside
     db.execute(f"DELETE FROM {INSIDE_SITES_TABLE}")
     db.executemany(f"INSERT INTO {INSIDE_SITES_TABLE} VALUES (?)", [(s,) for s in sorted(inside)])
+    if len(changed) > RESUM_ABOVE:  # the territory redefined: one statement
+        resum_inside(db)
+        return inside
     ranges = months_naming(db, sorted(changed))
     if not ranges:  # sites no fact names yet: new ones
         return inside
-    if len(changed) > RESUM_ABOVE or not db.has_index("view_flows_site_date"):
+    if not db.has_index("view_flows_site_date"):  # a rebuild: no read by site without it
         resum_inside(db)
         return inside
     facts = touching(db, ranges, changed)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ledger.indicators.sums import inside_summary_current
+from ledger.projections import flow_sums
 from ledger.projections.db import ViewDatabase
 from ledger.projections.flow_sums import FLAGS_KEY, SUMMARIES, TOTALS, resum_inside
 from ledger.projections.runner import ProjectionRunner
@@ -130,17 +131,23 @@ def test_a_summary_behind_the_territory_is_not_read(
     assert textile(api) == before
 
 
-def test_without_the_facts_site_index_the_summary_is_summed_again(
+@pytest.mark.parametrize("why", ["index dropped", "many sites"])
+def test_the_summary_summed_again_whole_gives_the_same_figures(
     sorted_in_august: Api,  # noqa: F811 (the fixture imported above)
     views: ViewDatabase,
+    why: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """While a rebuild has dropped the facts' site and date index, a change of the territory's
-    sites sums the summaries again from the facts in one statement (no read by site): the same
-    figures."""
+    """While a rebuild has dropped the facts' site and date index, or when more sites come in
+    or go out than ``RESUM_ABOVE`` (a territory redefined), a change of the territory's sites
+    sums the summaries again from the facts in one statement: the same figures."""
     api = sorted_in_august
     first = agrees(api, views)
-    with views.transaction():
-        views.execute("DROP INDEX view_flows_site_date")
+    if why == "index dropped":
+        with views.transaction():
+            views.execute("DROP INDEX view_flows_site_date")
+    else:
+        monkeypatch.setattr(flow_sums, "RESUM_ABOVE", 0)
     territory(api, ["76384"])
     outside = agrees(api, views)
     assert (outside["exports_kg"], outside["losses_kg"]) == (412.5, 0)
