@@ -75,6 +75,9 @@ def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
+            if len(body) < length:  # the sender died mid-request: nothing was delivered
+                self.close_connection = True
+                return
             headers = {k.lower(): v for k, v in self.headers.items()}
             status = receiver.answer(headers, body)
             self.send_response(status)
