@@ -34,6 +34,25 @@ class EventLog:
             self.position_column = "rowid"
             self.mark = "?"
 
+    def planner_rows(self) -> int:
+        """The events the PostgreSQL planner's statistics count (0 before any ANALYZE; SQLite
+        keeps none that matter here)."""
+        if self.backend != "postgres":
+            return 0
+        sql = "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)"
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(sql, (self.table,))
+            row = cursor.fetchone()
+        return max(0, int(row["reltuples"])) if row else 0
+
+    def analyze(self) -> None:
+        """Take the PostgreSQL planner's statistics of the events and keys tables again."""
+        if self.backend != "postgres":
+            return
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"ANALYZE {self.table}")
+            cursor.execute(f"ANALYZE {self.keys_table}")
+
     def _key(self, originator_id: UUID) -> Any:
         return originator_id if self.backend == "postgres" else originator_id.hex
 
