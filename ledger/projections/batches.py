@@ -23,6 +23,7 @@ from ledger.domain.energy import energy_kj
 from ledger.projections.base import Page, paris_date, topic_name, utc_text
 from ledger.projections.db import ViewDatabase
 from ledger.projections.flow_sums import (
+    FACTS_BY_SITE,
     FLOW_COLUMNS,
     INSIDE_SITES_TABLE,
     SUMMARIES,
@@ -77,9 +78,7 @@ def create_tables(db: ViewDatabase) -> None:
     # The days of a partial month at a period's edges, read from the territory's sites (every
     # figure starts from them): a figure from 15 March to 20 June reads the facts of the inside
     # sites on those 37 days, not every fact of the nation on them.
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS view_flows_site_date ON view_flows (site_id, occurred_date)"
-    )
+    db.execute(f"CREATE INDEX IF NOT EXISTS {FACTS_BY_SITE} ON view_flows (site_id, occurred_date)")
     # Valorisations at an inside outlet of batches held outside (imports), by day: the few
     # facts of that kind, without the rest of the days' facts.
     db.execute(
@@ -173,7 +172,7 @@ class BatchesView:
     deferred_indexes: ClassVar[tuple[str, ...]] = (
         "view_batches_stock",
         "view_flows_date",
-        "view_flows_site_date",
+        FACTS_BY_SITE,
         "view_flows_valorised",
         "view_flow_months_kind",
         LINEAGE_KEY,

@@ -50,8 +50,10 @@ MONTH_KEY = (
     "external",
 )
 MONTH_COLUMNS = (*MONTH_KEY, "mass_g", "reference_g", "energy_kj", "facts")
-# A flow fact, a row of ``view_flows`` (written by the batches view).
+# A flow fact, a row of ``view_flows`` (written by the batches view), and its index by site
+# and date (which a rebuild drops until its end).
 FACTS = "view_flows"
+FACTS_BY_SITE = "view_flows_site_date"
 FLOW_COLUMNS = (
     "position",
     "batch_id",
@@ -175,8 +177,8 @@ def month_sums(groups: Iterable[Sequence[tuple[Any, ...]]]) -> list[tuple[Any, .
 
 
 def add_month_sums(db: ViewDatabase, groups: Collection[Sequence[tuple[Any, ...]]]) -> None:
-    """Add a page's facts to the sums and to the territory's summary (in the page's
-    transaction), the summary first brought up to date with the territory's sites."""
+    """Add a page's facts to the sums and to the territory's summaries (in the page's
+    transaction), the summaries first brought up to date with the territory's sites."""
     inside = refresh_inside(db)
     rows = month_sums(groups)
     added = ", ".join(f"{c} = {TABLE}.{c} + excluded.{c}" for c in MONTH_COLUMNS[9:])
@@ -217,15 +219,20 @@ def inside_sums(
     return sums
 
 
+def add_totals(sums: Sums, key: tuple[Any, ...], totals: Sequence[int]) -> None:
+    """Add ``totals`` (mass, reference, energy, facts) to the sums' row of ``key``."""
+    found = sums.setdefault(key, [0, 0, 0, 0])
+    for i, value in enumerate(totals):
+        found[i] += value
+
+
 def add_inside_sums(db: ViewDatabase, sums: Sums) -> None:
     """Add sums by day to the summaries by day and by month (rows whose facts come to none are
     taken out)."""
-    by_month: Sums = {}
-    for key, totals in sums.items():
-        found = by_month.setdefault((key[0][:7], *key[1:]), [0, 0, 0, 0])
-        for i, value in enumerate(totals):
-            found[i] += value
-    for (table, first, _), added in zip(SUMMARIES, (sums, by_month), strict=True):
+    for table, first, cut in SUMMARIES:
+        added: Sums = {}
+        for key, totals in sums.items():  # the day cut to this summary's grain
+            add_totals(added, (key[0][:cut], *key[1:]), totals)
         columns = (first, *FLAGS_KEY, *TOTALS)
         updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in TOTALS)
         conflict = f"ON CONFLICT ({first}, {', '.join(FLAGS_KEY)}) DO UPDATE SET {updates}"
@@ -256,15 +263,13 @@ def refresh_inside(db: ViewDatabase) -> frozenset[str]:
     ranges = months_naming(db, sorted(changed))
     if not ranges:  # sites no fact names yet: new ones
         return inside
-    if not db.has_index("view_flows_site_date"):  # a rebuild: no read by site without it
+    if not db.has_index(FACTS_BY_SITE):  # a rebuild: no read by site without it
         resum_inside(db)
         return inside
     facts = touching(db, ranges, changed)
     sums = inside_sums([facts], kept, -1)
     for key, totals in inside_sums([facts], inside).items():
-        found = sums.setdefault(key, [0, 0, 0, 0])
-        for i, value in enumerate(totals):
-            found[i] += value
+        add_totals(sums, key, totals)
     add_inside_sums(db, {key: totals for key, totals in sums.items() if any(totals)})
     return inside
 
