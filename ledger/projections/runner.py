@@ -14,13 +14,11 @@ decoding, and the others are decoded by :class:`EventDecoder`, the application m
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -53,6 +51,7 @@ from ledger.projections.registry import RegistryView
 from ledger.projections.shapes import settle_shapes
 from ledger.projections.territories import TerritoriesView
 from ledger.projections.work import WorkView
+from ledger.storage.gcpause import paused_gc
 
 # Events per page, and so per view transaction, in a catch-up. The views' indexes of random ids
 # are written all over: each commit writes every index page it touched to the WAL, so five times
@@ -65,39 +64,6 @@ UNKNOWN_SAFETY = SafeUUID.unknown  # an enum member: looked up once, not per UUI
 
 Row = tuple[int, Any, int, str, bytes]  # position, originator id, version, topic, state
 Events = list[tuple[int, Any]]  # a view's part of a page: (position, decoded event)
-
-
-_gc_lock = threading.Lock()
-_gc_pauses = 0  # pauses in progress, in all runners of the process
-_gc_state = [True]  # whether the collector was on when the first of them began
-
-
-@contextmanager
-def paused_gc(pause: bool = True) -> Iterator[None]:
-    """No cyclic garbage collection while a large page is decoded and applied.
-
-    A page allocates hundreds of thousands of short-lived containers (event states, rows), so
-    the collector runs every few dozen events and, as the caches grow, rescans them: a third of
-    a catch-up's time at a million events. Nothing a page makes is cyclic (refcounting frees
-    it); the collector is simply resumed after the page. Nested and concurrent pauses (two
-    runners in one process) resume it only when the last one ends, and only if it was on.
-    """
-    global _gc_pauses
-    if not pause:
-        yield
-        return
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_state[0] = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_state[0]:
-                gc.enable()
 
 
 LOG = logging.getLogger(__name__)
