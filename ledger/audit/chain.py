@@ -32,6 +32,7 @@ from uuid import UUID
 
 from ledger.application.core import LedgerCore
 from ledger.projections.db import ViewDatabase
+from ledger.storage.gcpause import paused_gc
 
 GENESIS = bytes(32)
 FORMAT = 2
@@ -133,6 +134,12 @@ class HashChain:
 
     def extend(self, page_size: int = PAGE_SIZE) -> int:
         """Chain the next page of stored records; returns how many were chained."""
+        with (
+            paused_gc()
+        ):  # a page's records are freed by reference counting (ledger.storage.gcpause)
+            return self._extend(page_size)
+
+    def _extend(self, page_size: int) -> int:
         with self.db.transaction():
             position, digest = self.head()  # re-read under the write lock: one chainer wins
             records = self.records(position, page_size)
@@ -176,26 +183,46 @@ class HashChain:
 
         Records stored after the chain's head (not chained yet) are not compared.
         """
-        digest, position, checked = GENESIS, 0, 0
-
-        def failed(at: int, why: str) -> Verification:
-            return Verification(False, digest.hex() if checked else None, checked, at, why)
-
+        walk = _Walk()
         while True:
-            records = self.records(position, page_size)
-            stored = list(self.stored_digests(position, page_size))
-            for index, (chained_at, expected) in enumerate(stored):
-                if index >= len(records):
-                    return failed(chained_at, "a chained record is missing (deleted or truncated)")
-                record = records[index]
-                if record.id != chained_at:
-                    return failed(min(record.id, chained_at), "a chained record was removed")
-                candidate = record_digest(
-                    digest, record.id, record.originator_id, record.originator_version,
-                    record.topic, record.state,
-                )  # fmt: skip
-                if candidate != expected:
-                    return failed(chained_at, "the stored record differs from what was chained")
-                digest, position, checked = candidate, chained_at, checked + 1
-            if len(stored) < page_size:
-                return Verification(True, digest.hex() if checked else None, checked)
+            with paused_gc():  # page by page, as the chain is kept (ledger.storage.gcpause)
+                outcome = self._verify_page(walk, page_size)
+            if outcome is not None:
+                return outcome
+
+    def _verify_page(self, walk: _Walk, page_size: int) -> Verification | None:
+        """Recompute the next page of the chain; the outcome if the walk ends in it."""
+        records = self.records(walk.position, page_size)
+        stored = list(self.stored_digests(walk.position, page_size))
+        for index, (chained_at, expected) in enumerate(stored):
+            if index >= len(records):
+                return walk.failed(chained_at, "a chained record is missing (deleted or truncated)")
+            record = records[index]
+            if record.id != chained_at:
+                return walk.failed(min(record.id, chained_at), "a chained record was removed")
+            candidate = record_digest(
+                walk.digest, record.id, record.originator_id, record.originator_version,
+                record.topic, record.state,
+            )  # fmt: skip
+            if candidate != expected:
+                return walk.failed(chained_at, "the stored record differs from what was chained")
+            walk.digest, walk.position, walk.checked = candidate, chained_at, walk.checked + 1
+        if len(stored) < page_size:
+            return Verification(True, walk.head, walk.checked)
+        return None
+
+
+@dataclass
+class _Walk:
+    """How far a verification has recomputed the chain."""
+
+    digest: bytes = GENESIS
+    position: int = 0
+    checked: int = 0
+
+    @property
+    def head(self) -> str | None:
+        return self.digest.hex() if self.checked else None
+
+    def failed(self, at: int, why: str) -> Verification:
+        return Verification(False, self.head, self.checked, at, why)

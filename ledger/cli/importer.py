@@ -49,6 +49,7 @@ from ledger.domain.batch import Batch, BatchState
 from ledger.domain.errors import BatchNotFound, ConcurrentChange, InvalidInput, LedgerError
 from ledger.domain.indexes import IdempotencyRecord, LabelBinding
 from ledger.domain.registry import SYSTEM_ORGANISATION_ID
+from ledger.storage.gcpause import paused_gc
 
 _RESULT_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps's, made once
 # The planner's statistics of the events and keys tables are taken again (PostgreSQL) once the
@@ -309,6 +310,14 @@ class Importer:
         return uow
 
     def apply_chunk(self, chunk: list[tuple[int, str]]) -> list[LineResult]:
+        """Apply a chunk's lines in one transaction (or one by one if it cannot commit), the
+        garbage collector paused (``ledger.storage.gcpause``): it found nothing to free in a
+        chunk, and its full collections over the recent aggregates and sites took a fifth of
+        an import."""
+        with paused_gc():
+            return self._apply_chunk(chunk)
+
+    def _apply_chunk(self, chunk: list[tuple[int, str]]) -> list[LineResult]:
         lines = self.parse_all(chunk)
         uow = self.unit_of_work(self.recent)
         self.prefetch(uow, lines)
