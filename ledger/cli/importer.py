@@ -52,6 +52,7 @@ from ledger.domain.registry import SYSTEM_ORGANISATION_ID
 from ledger.storage.gcpause import paused_gc
 
 _RESULT_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps's, made once
+_TEXT = json.encoder.encode_basestring  # how that encoder writes a string
 # The planner's statistics of the events and keys tables are taken again (PostgreSQL) once the
 # events an import wrote since they were last taken outnumber both this and the events they
 # counted: a doubling each time, a few ANALYZEs for a national year.
@@ -85,6 +86,14 @@ class LineResult:
     message: str | None = None
 
     def to_json(self) -> str:
+        if self.code is None and self.message is None and type(self.id) is str:
+            # the result of most lines, written as the encoder below writes it
+            key = self.client_event_id
+            return (
+                f'{{"number": {int.__repr__(self.number)}, '
+                + ("" if key is None else f'"client_event_id": {_TEXT(key)}, ')
+                + f'"status": {_TEXT(self.status)}, "id": {_TEXT(self.id)}}}'
+            )
         fields = ("number", "client_event_id", "status", "id", "code", "message")
         data = {k: v for k in fields if (v := getattr(self, k)) is not None}
         return _RESULT_JSON(data)

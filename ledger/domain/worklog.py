@@ -8,11 +8,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from ledger.domain.aggregates import create
+from ledger.domain.aggregates import PlainCreated, create
 from ledger.domain.errors import InvalidInput, NothingToCorrect
 
 CONTRACTS = ("insertion", "employee", "volunteer", "trainee")
 ACTIVITIES = ("collection", "sorting", "transport", "processing", "other")
+NO_ID = UUID(int=0)
 
 
 def check_contract_and_activity(contract: str, activity: str) -> None:
@@ -26,7 +27,7 @@ def check_contract_and_activity(contract: str, activity: str) -> None:
 class WorkLog(Aggregate):
     """Hours one (pseudonymous) worker worked at a site on a date. Never a name."""
 
-    class Logged(Aggregate.Created):
+    class Logged(PlainCreated):
         site_id: UUID
         site_organisation_id: UUID
         worker_ref: str
@@ -37,6 +38,16 @@ class WorkLog(Aggregate):
         organisation_id: UUID
         token_id: str
         request_digest: str
+
+        def apply(self, aggregate: WorkLog) -> None:
+            aggregate.site_id = self.site_id
+            aggregate.site_organisation_id = self.site_organisation_id
+            aggregate.worker_ref = self.worker_ref
+            aggregate.contract = self.contract
+            aggregate.activity = self.activity
+            aggregate.hours_centi = self.hours_centi
+            aggregate.work_date = self.work_date
+            aggregate.request_digest = self.request_digest
 
     class Corrected(Aggregate.Event):
         changes: dict[str, Any]
@@ -56,25 +67,16 @@ class WorkLog(Aggregate):
         made: Self = create(cls, event_class, id=id, **kwargs)
         return made
 
-    def __init__(
-        self,
-        site_id: UUID,
-        site_organisation_id: UUID,
-        worker_ref: str,
-        contract: str,
-        activity: str,
-        hours_centi: int,
-        work_date: str,
-        request_digest: str,
-    ) -> None:
-        self.site_id = site_id
-        self.site_organisation_id = site_organisation_id
-        self.worker_ref = worker_ref
-        self.contract = contract
-        self.activity = activity
-        self.hours_centi = hours_centi
-        self.work_date = work_date
-        self.request_digest = request_digest
+    def __init__(self) -> None:
+        # Set by ``Logged.apply`` as the work log is created (``ledger.domain.aggregates``).
+        self.site_id = NO_ID
+        self.site_organisation_id = NO_ID
+        self.worker_ref = ""
+        self.contract = ""
+        self.activity = ""
+        self.hours_centi = 0
+        self.work_date = ""
+        self.request_digest = ""
 
     @classmethod
     def log(cls, work_log_id: UUID, **fields: Any) -> WorkLog:

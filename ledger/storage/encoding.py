@@ -84,12 +84,14 @@ class EventEncoder:
                 parts.append(key + int.__repr__(value))
             elif value is None:
                 parts.append(key + "null")
+            elif kind is bool:
+                parts.append(key + ("true" if value else "false"))
             elif kind is datetime:
                 parts.append(key + '{"_type_":"datetime_iso","_data_":"' + value.isoformat() + '"}')
             elif kind is list and value and all(type(item) is UUID for item in value):
                 items = '"},{"_type_":"uuid_hex","_data_":"'.join([item.hex for item in value])
                 parts.append(key + '[{"_type_":"uuid_hex","_data_":"' + items + '"}]')
-            else:  # bool, float, Decimal, lists, dicts, subclasses: as the library writes them
+            else:  # float, Decimal, other lists, dicts, subclasses: as the library writes them
                 assert encode_value is not None
                 parts.append(key + encode_value(value))
         text = "{" + ",".join(parts) + suffix + "}"

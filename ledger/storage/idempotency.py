@@ -26,25 +26,25 @@ _ASCII = json.encoder.encode_basestring_ascii  # what that encoder writes a stri
 _RESULT_KEYS = frozenset(("extra", "id", "kind", "version"))
 
 
+_EMPTY_EXTRA = {None: '{"extra":null,"id":', 0: '{"extra":{},"id":'}  # by len(extra)
+
+
 def result_text(result: dict[str, Any]) -> str:
-    """``_COMPACT(result)``, written directly for the common reference (no extra)."""
+    """``_COMPACT(result)``, written directly for the common reference (no extra, or an empty
+    one: every command's ``Ref`` but a few)."""
     kind, ref_id, version = result.get("kind"), result.get("id"), result.get("version")
+    extra = result.get("extra")
+    head = _EMPTY_EXTRA.get(None if extra is None else len(extra) if type(extra) is dict else -1)
     if (
-        result.keys() == _RESULT_KEYS
-        and result["extra"] is None
+        head is not None
+        and result.keys() == _RESULT_KEYS
         and type(kind) is str
         and type(ref_id) is str
         and (version is None or type(version) is int)
     ):
         version_text = "null" if version is None else int.__repr__(version)
         return (
-            '{"extra":null,"id":'
-            + _ASCII(ref_id)
-            + ',"kind":'
-            + _ASCII(kind)
-            + ',"version":'
-            + version_text
-            + "}"
+            head + _ASCII(ref_id) + ',"kind":' + _ASCII(kind) + ',"version":' + version_text + "}"
         )
     return _COMPACT(result)
 

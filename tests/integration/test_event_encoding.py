@@ -42,3 +42,19 @@ def test_every_stored_event_is_the_library_s_encoding(ledger: Ledger) -> None:
         assert ours.state == notification.state
         topics.add(notification.topic)
     assert len(topics) >= 10
+
+
+def test_true_and_false_are_written_as_the_library_writes_them(ledger: Ledger) -> None:
+    lines = list(Year(Shape(0.0003, days=3, workers_per_centre=1)).lines())
+    assert {r.status for r in Importer(ledger).run(lines)} == {"ok"}
+    encoder = EventEncoder(ledger.mapper)
+    received = next(
+        ledger.mapper.to_domain_event(n)
+        for n in ledger.recorder.select_notifications(1, limit=100_000)
+        if n.topic.endswith("Batch.Received")
+    )
+    for flagged in (True, False):
+        event = type(received)(**{**vars(received), "discrepancy_flagged": flagged})
+        ours, theirs = encoder.to_stored_event(event), ledger.mapper.to_stored_event(event)
+        assert ours == theirs
+        assert f'"discrepancy_flagged":{str(flagged).lower()}'.encode() in ours.state
