@@ -452,8 +452,8 @@ def report(scale: float, shape: Shape, runs: list[BackendRun], before: str, afte
     return "\n".join(out)
 
 
-def write_results(section: str, scale: float, path: Path) -> None:
-    begin, end = f"<!-- national-{scale}:begin -->", f"<!-- national-{scale}:end -->"
+def write_results(section: str, scale: float, path: Path, name: str = "national") -> None:
+    begin, end = f"<!-- {name}-{scale}:begin -->", f"<!-- {name}-{scale}:end -->"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     block = f"{begin}\n{section}\n{end}"
     if begin in text and end in text:
