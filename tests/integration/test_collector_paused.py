@@ -20,6 +20,7 @@ from bench.national import Shape, Year
 from ledger.application.ledger import Ledger
 from ledger.audit.chain import HashChain
 from ledger.cli.importer import Importer
+from tests.chain import chain_and_verify
 
 BULK_STEPS: dict[CodeType, str] = {
     Importer._apply_chunk.__code__: "import chunk",
@@ -60,12 +61,7 @@ def test_an_import_chunk_and_the_chains_pages_run_without_the_collector(
     lines = list(Year(Shape(0.0003, days=6, workers_per_centre=2)).lines())
     results = list(Importer(ledger, chunk_size=40).run(lines))
     assert {r.status for r in results} == {"ok"}
-    chain = HashChain(ledger)
-    try:
-        assert chain.catch_up() == ledger.event_log.max_position()
-        assert chain.verify().ok
-    finally:
-        chain.close()
+    chain_and_verify(ledger)
     assert collections["between"] > 0  # the probe sees collections where they may run
     assert collections["import chunk"] == 0
     assert collections["chain page"] == 0

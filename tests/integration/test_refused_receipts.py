@@ -27,7 +27,6 @@ from ledger.application.commands import (
 )
 from ledger.application.ledger import Ledger
 from ledger.audit.bundle import build_bundle
-from ledger.audit.chain import HashChain
 from ledger.audit.epcis import epcis_document
 from ledger.audit.epcis_capture import capture
 from ledger.indicators.periods import parse_dates
@@ -36,6 +35,7 @@ from ledger.projections.db import ViewDatabase
 from ledger.projections.runner import ProjectionRunner
 from ledger.settings import Settings
 from ledger.storage.database import drop_schema, prepare_database
+from tests.chain import chain_and_verify
 from tests.conftest import make_settings
 from tests.integration.test_epcis import assert_valid_epcis, events_of
 from tests.integration.test_epcis_capture import same_registry
@@ -123,12 +123,7 @@ def test_a_captured_refusal_rebuilds_the_same_batch(ledger: Ledger, empty: Ledge
 def test_the_chain_holds_the_refusal(ledger: Ledger) -> None:
     world = build_territory(ledger)
     sent_to_the_mill_by_mistake(ledger, world)
-    chain = HashChain(ledger)
-    try:
-        assert chain.catch_up() == ledger.event_log.max_position()
-        assert chain.verify().ok
-    finally:
-        chain.close()
+    chain_and_verify(ledger)
 
 
 def test_stock_as_recorded_before_and_after_the_refusal(ledger: Ledger) -> None:
