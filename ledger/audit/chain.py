@@ -134,9 +134,8 @@ class HashChain:
 
     def extend(self, page_size: int = PAGE_SIZE) -> int:
         """Chain the next page of stored records; returns how many were chained."""
-        with (
-            paused_gc()
-        ):  # a page's records are freed by reference counting (ledger.storage.gcpause)
+        # A page's records are freed by reference counting (ledger.storage.gcpause).
+        with paused_gc():
             return self._extend(page_size)
 
     def _extend(self, page_size: int) -> int:
