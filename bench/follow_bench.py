@@ -62,17 +62,31 @@ class FollowRun:
     projector_cpu: float = 0.0
 
 
-def heads(env: dict[str, str]) -> tuple[int, int, int]:
-    """(log head, slowest view's position, chain head) of the ledger, as stored now."""
+def wait_for_head(
+    env: dict[str, str], projector: subprocess.Popen[bytes], started: float, run: FollowRun
+) -> None:
+    """Once the import has ended: note when every view, then the hash chain, reach the log's
+    head (the import's last event: nothing else writes)."""
     from ledger.application.ledger import Ledger
     from ledger.projections.db import ViewDatabase
 
     ledger = Ledger(settings_of(env))
     db = ViewDatabase(ledger.settings)
     try:
-        views = db.scalar("SELECT MIN(position) FROM view_positions") or 0
-        chain = db.scalar("SELECT MAX(position) FROM audit_chain") or 0
-        return ledger.event_log.max_position(), int(views), int(chain)
+        run.events = ledger.event_log.max_position()
+        while True:
+            if projector.poll() is not None:
+                raise RuntimeError(f"ledger project exited {projector.returncode}")
+            views = db.scalar("SELECT MIN(position) FROM view_positions") or 0
+            chain = db.scalar("SELECT MAX(position) FROM audit_chain") or 0
+            now = time.perf_counter() - started
+            if views >= run.events and not run.views_done:
+                run.views_done = now
+            if chain >= run.events and not run.chain_done:
+                run.chain_done = now
+            if run.views_done and run.chain_done:
+                return
+            time.sleep(POLL_SECONDS)
     finally:
         db.close()
         ledger.close()
@@ -108,17 +122,7 @@ def follow_backend(backend: str, path: Path, args: argparse.Namespace) -> Follow
         run.import_rss_mib = imported.rss_mib
         run.lines = sum(1 for _ in results.open(encoding="utf-8"))
         say(f"{backend}: imported in {run.import_done:.0f} s; waiting for the views and chain")
-        while not run.chain_done or not run.views_done:
-            if projector.poll() is not None:
-                raise RuntimeError(f"ledger project exited {projector.returncode}: see {log.name}")
-            head, views, chain = heads(env)
-            now = time.perf_counter() - started
-            if views >= head and not run.views_done:
-                run.views_done = now
-            if chain >= head and not run.chain_done:
-                run.chain_done = now
-            run.events = head
-            time.sleep(POLL_SECONDS)
+        wait_for_head(env, projector, started, run)
         run.projector_rss_mib = peak_rss_mib(projector.pid)
         run.projector_cpu = cpu_seconds(projector.pid)
     finally:

@@ -5,7 +5,7 @@ one over every live object. Bulk work allocates millions of containers (commands
 records) that reference counting frees, with long-lived caches beside them (the recent
 aggregates and sites of an import, the texts of a page's ids), so most collections find nothing
 and the full ones grow with the caches. Measured on the scale-0.05 national year: an import spent
-11.1 of its 51.8 s in 13,140 collections, 9.1 s of it in 69 full ones, which freed 892 objects in
+11.1 of its 51.8 s in 13,156 collections, 9.1 s of it in 69 full ones, which freed 892 objects in
 all; chaining and verifying its log spent 1.7 of 9.4 s (bench/RESULTS.md, round 6). Paused for
 each chunk, page or batch of records, it runs after them, on what they left.
 """

@@ -26,18 +26,19 @@ _ASCII = json.encoder.encode_basestring_ascii  # what that encoder writes a stri
 _RESULT_KEYS = frozenset(("extra", "id", "kind", "version"))
 
 
-_EMPTY_EXTRA = {None: '{"extra":null,"id":', 0: '{"extra":{},"id":'}  # by len(extra)
-
-
 def result_text(result: dict[str, Any]) -> str:
     """``_COMPACT(result)``, written directly for the common reference (no extra, or an empty
     one: every command's ``Ref`` but a few)."""
     kind, ref_id, version = result.get("kind"), result.get("id"), result.get("version")
     extra = result.get("extra")
-    head = _EMPTY_EXTRA.get(None if extra is None else len(extra) if type(extra) is dict else -1)
+    if extra is None:
+        head = '{"extra":null,"id":'
+    elif type(extra) is dict and not extra:
+        head = '{"extra":{},"id":'
+    else:
+        return _COMPACT(result)
     if (
-        head is not None
-        and result.keys() == _RESULT_KEYS
+        result.keys() == _RESULT_KEYS
         and type(kind) is str
         and type(ref_id) is str
         and (version is None or type(version) is int)
